@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "lane.h"
+
+#include "model/queueconfig.h"
+#include "model/session.h"
+
+#include <QMetaType>
+#include <QVector>
+
+namespace Yard {
+
+/// The scheduler-wide pause (SPEC D7), persisted with reason, actor and time.
+struct PauseState
+{
+    bool paused = false;
+    QString reason;
+    QString actor;
+    TimeMs since = 0;
+};
+
+/// One session's live numbers for views (SPEC U3).
+struct SessionStatus
+{
+    SessionId id = 0;
+    QString key;
+    QString agent;
+    SessionState state = SessionState::Active;
+    QueueMode mode = QueueMode::Queue;
+    bool paused = false;
+    int active = 0;
+    int queued = 0;
+    TimeMs lastActivity = 0;
+    double tokenRatio = 0; ///< token estimate / context window
+};
+
+/// Cumulative outcome counters since the engine started.
+struct EngineCounters
+{
+    quint64 accepted = 0;
+    quint64 started = 0;
+    quint64 completed = 0;
+    quint64 failed = 0;
+    quint64 cancelled = 0; ///< includes dropped, stale and cleared
+    quint64 merged = 0;
+    quint64 rejected = 0;
+};
+
+/// What a view needs to redraw, published at a bounded rate (SPEC E3).
+struct EngineSnapshot
+{
+    TimeMs time = 0;
+    PauseState pause;
+    bool draining = false;
+    bool stopping = false;
+    int running = 0; ///< runs holding a lane slot
+    int queued = 0;  ///< accepted runs waiting (in a session queue or for a lane slot)
+    int sessions = 0;
+    EngineCounters counters;
+    QVector<LaneStats> lanes;
+    QVector<SessionStatus> changedSessions; ///< sessions whose numbers changed since the last one
+    QVector<SessionId> removedSessions;     ///< sessions deleted since the last one
+    bool fullSessionList = false;           ///< changedSessions holds every session
+};
+
+} // namespace Yard
+
+Q_DECLARE_METATYPE(Yard::EngineSnapshot)

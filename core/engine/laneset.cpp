@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "laneset.h"
+
+#include "logging.h"
+
+#include <QProcessEnvironment>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard {
+
+LaneSet::LaneSet()
+{
+    m_limits = {{u"main"_s, 30}, {u"subagent"_s, 50}, {u"team"_s, 100}, {u"cron"_s, 30}};
+    m_lanes.emplace_back(u"main"_s, 30);
+    m_indexes.insert(u"main"_s, kMain);
+}
+
+void LaneSet::define(const QString &name, int limit)
+{
+    const QString n = name.trimmed();
+    if (n.isEmpty())
+        return;
+    m_limits.insert(n, limit <= 0 ? 2 : limit);
+    auto it = m_indexes.constFind(n);
+    if (it != m_indexes.cend())
+        m_lanes[size_t(*it)].setLimit(limit);
+}
+
+void LaneSet::applyEnvironment()
+{
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &var : env.keys()) {
+        if (!var.startsWith(u"YARD_LANE_"_s))
+            continue;
+        const QString name = var.mid(10).toLower();
+        bool ok = false;
+        const int limit = env.value(var).toInt(&ok);
+        if (name.isEmpty() || !ok) {
+            qCWarning(lcLanes).noquote() << u"ignoring %1=%2: expected an integer lane limit"_s.arg(
+                var, env.value(var));
+            continue;
+        }
+        define(name, limit);
+    }
+}
+
+int LaneSet::find(const QString &name)
+{
+    auto it = m_indexes.constFind(name);
+    if (it != m_indexes.cend())
+        return *it;
+    auto limit = m_limits.constFind(name);
+    if (limit == m_limits.cend())
+        return -1;
+    m_lanes.emplace_back(name, *limit);
+    const int index = int(m_lanes.size()) - 1;
+    m_indexes.insert(name, index);
+    return index;
+}
+
+int LaneSet::resolve(const QString &name)
+{
+    if (name.isEmpty())
+        return kMain;
+    const int index = find(name);
+    if (index >= 0)
+        return index;
+    if (!m_warnedUnknown.contains(name)) {
+        m_warnedUnknown.insert(name);
+        qCWarning(lcLanes).noquote() << u"unknown lane \"%1\": its runs go to \"main\""_s.arg(name);
+    }
+    return kMain;
+}
+
+LaneStats LaneSet::stats(const QString &name) const
+{
+    auto it = m_indexes.constFind(name);
+    if (it != m_indexes.cend())
+        return m_lanes[size_t(*it)].stats();
+    LaneStats s;
+    s.name = name;
+    s.limit = m_limits.value(name, 2);
+    return s;
+}
+
+QStringList LaneSet::names() const
+{
+    QStringList list = m_limits.keys();
+    list.sort();
+    return list;
+}
+
+} // namespace Yard

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+namespace Yard {
+
+class HandlerRegistry;
+
+struct SchedulerOptions
+{
+    /// SQLite database file; empty keeps everything in memory (nothing survives a restart).
+    QString databasePath;
+    EngineOptions engine;
+    /// Worker threads of the private pool; <= 0 picks a default (see PoolExecutor).
+    int workerThreads = 0;
+    /// How often views get an EngineSnapshot (SPEC E3: at most every 50 ms).
+    int snapshotIntervalMs = 100;
+    /// Extra handlers to register before the engine starts (built-ins are always there).
+    std::function<void(HandlerRegistry &)> registerHandlers;
+};
+
+/// The embedded scheduler as a service: owns the engine thread, the worker pool, the store and
+/// the clock. Any thread may post work to the engine; results come back as queued signals.
+///
+/// This is the object programs embed (SPEC I5), the GUI drives and the headless daemon runs.
+class Scheduler final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Scheduler)
+
+public:
+    /// Opens (and validates) the store, starts the engine thread and waits until durable state
+    /// is loaded. Call at startup, before any window is shown.
+    static Expected<std::unique_ptr<Scheduler>> open(SchedulerOptions options);
+    /// Shuts down gracefully (5 s deadline) if shutdown() was not called.
+    ~Scheduler() override;
+
+    /// Runs `fn` on the engine thread. Never blocks the caller.
+    void post(std::function<void(Engine &)> fn);
+    /// Runs `fn` on the engine thread, then `reply(result)` on `context`'s thread.
+    template<typename Fn, typename Reply>
+    void call(QObject *context, Fn fn, Reply reply)
+    {
+        post([context = QPointer<QObject>(context), fn = std::move(fn),
+              reply = std::move(reply)](Engine &engine) mutable {
+            auto result = fn(engine);
+            if (context)
+                QMetaObject::invokeMethod(
+                    context.data(),
+                    [result = std::move(result), reply = std::move(reply)]() mutable { reply(result); },
+                    Qt::QueuedConnection);
+        });
+    }
+
+    /// Graceful shutdown (SPEC Q12): in-flight runs get `deadlineMs` to finish, queued work stays
+    /// durable. Blocks until the engine thread is gone. Idempotent.
+    void shutdown(int deadlineMs = 5000);
+    bool isRunning() const;
+
+    /// Where the data lives ("in memory" or the database path).
+    QString storeLocation() const;
+    HandlerRegistry &handlers();
+    /// Asks for an EngineSnapshot listing every session (views call this once at start).
+    void requestFullSnapshot();
+
+Q_SIGNALS:
+    /// Per-turn event batches from the engine (queued to receivers on other threads).
+    void eventsReady(const Yard::EventBatch &events);
+    /// Periodic state for views, only when something changed.
+    void snapshotReady(const Yard::EngineSnapshot &snapshot);
+
+private:
+    Scheduler();
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Yard

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sessionqueue.h"
+
+#include "runrecord.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard {
+
+SessionQueue::SessionQueue(SessionId id, SessionQueueHost *host)
+    : m_id(id)
+    , m_host(host)
+    , m_lastActivity(host->now())
+{}
+
+void SessionQueue::setConfig(const QueueConfig &config)
+{
+    m_config = config;
+    pump();
+}
+
+void SessionQueue::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused)
+        pump();
+}
+
+bool SessionQueue::isStale(const RunRecord *run) const
+{
+    return m_staleCutoff > 0 && run->run.queuedAt < m_staleCutoff;
+}
+
+SessionQueue::Admission SessionQueue::admit(RunRecord *run, ErrorCode *code)
+{
+    const TimeMs now = m_host->now();
+    m_lastActivity = now;
+    if (isStale(run))
+        return Admission::Stale;
+
+    if (m_config.mode == QueueMode::Interrupt) {
+        // Cancel what runs, resolve what waits, then take the new message; no cap (Q3).
+        std::vector<RunRecord *> active;
+        active.swap(m_active);
+        for (RunRecord *r : active)
+            m_host->cancelActive(r, ErrorCode::RunCancelled, u"interrupted by a newer message"_s);
+        clearQueued(ErrorCode::RunCancelled, u"superseded by a newer message (interrupt mode)"_s);
+    } else if (int(m_pending.size()) >= m_config.cap) {
+        if (m_config.drop == DropPolicy::New) {
+            *code = ErrorCode::QueueFull;
+            return Admission::Rejected;
+        }
+        if (!m_pending.empty()) {
+            RunRecord *oldest = m_pending.front();
+            m_pending.pop_front();
+            m_host->resolveQueued(oldest, ErrorCode::QueueDropped,
+                                  u"dropped from a full queue (cap %1)"_s.arg(m_config.cap));
+        }
+    }
+    run->generation = m_generation;
+    m_pending.push_back(run);
+    m_lastEnqueue = now;
+    return Admission::Accepted;
+}
+
+void SessionQueue::restore(RunRecord *run)
+{
+    run->generation = m_generation;
+    auto pos = std::upper_bound(m_pending.begin(), m_pending.end(), run,
+                                [](const RunRecord *a, const RunRecord *b) {
+                                    return a->run.queuedAt != b->run.queuedAt
+                                               ? a->run.queuedAt < b->run.queuedAt
+                                               : a->run.id < b->run.id;
+                                });
+    m_pending.insert(pos, run);
+}
+
+void SessionQueue::pump()
+{
+    if (m_paused || m_pending.empty())
+        return;
+    if (activeCount() >= m_host->effectiveConcurrency(*this))
+        return;
+    if (m_config.debounceMs > 0) {
+        const TimeMs quietUntil = m_lastEnqueue + m_config.debounceMs;
+        if (m_host->now() < quietUntil) {
+            m_host->armDebounce(this, quietUntil);
+            m_debounceArmed = true;
+            return;
+        }
+    }
+    if (m_debounceArmed) {
+        m_host->armDebounce(this, -1);
+        m_debounceArmed = false;
+    }
+    startAvailable();
+}
+
+void SessionQueue::debounceFired()
+{
+    m_debounceArmed = false;
+    pump();
+}
+
+void SessionQueue::startAvailable()
+{
+    const int capacity = m_host->effectiveConcurrency(*this);
+    while (activeCount() < capacity && !m_pending.empty()) {
+        RunRecord *head = m_pending.front();
+        m_pending.pop_front();
+        if (isStale(head)) {
+            m_host->resolveQueued(head, ErrorCode::MessageStale,
+                                  u"enqueued before a cancel-all"_s);
+            continue;
+        }
+        m_staleCutoff = 0; // goclaw: the cutoff clears at the first fresh message
+        if (m_config.mode == QueueMode::Collect) {
+            while (!m_pending.empty()) {
+                RunRecord *next = m_pending.front();
+                m_pending.pop_front();
+                if (isStale(next))
+                    m_host->resolveQueued(next, ErrorCode::MessageStale,
+                                          u"enqueued before a cancel-all"_s);
+                else
+                    m_host->merge(head, next);
+            }
+        }
+        m_active.push_back(head);
+        m_lastActivity = m_host->now();
+        m_host->admitToLane(head);
+    }
+}
+
+bool SessionQueue::takeActive(RunRecord *run)
+{
+    auto it = std::find(m_active.begin(), m_active.end(), run);
+    if (it == m_active.end())
+        return false;
+    m_active.erase(it);
+    m_lastActivity = m_host->now();
+    return true;
+}
+
+void SessionQueue::activeFinished(RunRecord *run)
+{
+    takeActive(run);
+    m_lastActivity = m_host->now();
+    pump();
+}
+
+bool SessionQueue::removeQueued(RunRecord *run)
+{
+    auto it = std::find(m_pending.begin(), m_pending.end(), run);
+    if (it == m_pending.end())
+        return false;
+    m_pending.erase(it);
+    return true;
+}
+
+bool SessionQueue::cancelOne()
+{
+    m_lastActivity = m_host->now();
+    if (m_active.empty())
+        return false;
+    RunRecord *oldest = m_active.front();
+    m_active.erase(m_active.begin());
+    m_host->cancelActive(oldest, ErrorCode::RunCancelled, u"cancelled by operator (oldest run)"_s);
+    pump();
+    return true;
+}
+
+int SessionQueue::cancelAll()
+{
+    m_lastActivity = m_host->now();
+    m_staleCutoff = m_host->now();
+    std::vector<RunRecord *> active;
+    active.swap(m_active);
+    for (RunRecord *r : active)
+        m_host->cancelActive(r, ErrorCode::RunCancelled, u"cancelled by operator (cancel all)"_s);
+    return int(active.size())
+           + clearQueued(ErrorCode::RunCancelled, u"cancelled by operator (cancel all)"_s);
+}
+
+int SessionQueue::reset()
+{
+    m_lastActivity = m_host->now();
+    ++m_generation;
+    std::vector<RunRecord *> active;
+    active.swap(m_active);
+    for (RunRecord *r : active)
+        m_host->cancelActive(r, ErrorCode::LaneCleared, u"session queue reset"_s);
+    return int(active.size()) + clearQueued(ErrorCode::LaneCleared, u"session queue reset"_s);
+}
+
+int SessionQueue::clearQueued(ErrorCode code, const QString &why)
+{
+    std::deque<RunRecord *> pending;
+    pending.swap(m_pending);
+    for (RunRecord *r : pending)
+        m_host->resolveQueued(r, code, why);
+    if (m_debounceArmed) {
+        m_host->armDebounce(this, -1);
+        m_debounceArmed = false;
+    }
+    return int(pending.size());
+}
+
+} // namespace Yard

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "handler.h"
+
+#include <QHash>
+#include <QReadWriteLock>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace Yard {
+
+/// Handlers by run type (SPEC H1). Thread-safe; lookups happen on the engine thread at dispatch.
+class HandlerRegistry final
+{
+    Q_DISABLE_COPY_MOVE(HandlerRegistry)
+
+public:
+    HandlerRegistry() = default;
+
+    void add(const QString &type, std::shared_ptr<Handler> handler);
+    /// Convenience for stateless lambdas.
+    void add(const QString &type, std::function<Outcome(RunContext &)> fn);
+    std::shared_ptr<Handler> find(const QString &type) const;
+    bool contains(const QString &type) const;
+    QStringList types() const;
+
+    /// Registers the built-in handlers: "noop" and "simulate" (SPEC H4).
+    void addBuiltins();
+
+private:
+    mutable QReadWriteLock m_lock;
+    QHash<QString, std::shared_ptr<Handler>> m_handlers;
+};
+
+} // namespace Yard

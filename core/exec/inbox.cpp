@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "inbox.h"
+
+#include <QCoreApplication>
+#include <QEvent>
+
+namespace Yard {
+
+Inbox::Inbox(QObject *target)
+    : m_target(target)
+{
+    m_items.reserve(256);
+}
+
+int Inbox::eventType()
+{
+    static const int type = QEvent::registerEventType();
+    return type;
+}
+
+void Inbox::push(InboxItem &&item)
+{
+    bool post = false;
+    {
+        QMutexLocker locker(&m_mutex);
+        m_items.push_back(std::move(item));
+        if (!m_posted) {
+            m_posted = true;
+            post = true;
+        }
+    }
+    if (post && m_target)
+        QCoreApplication::postEvent(m_target, new QEvent(QEvent::Type(eventType())));
+}
+
+void Inbox::takeAll(std::vector<InboxItem> &out)
+{
+    out.clear();
+    QMutexLocker locker(&m_mutex);
+    out.swap(m_items);
+    m_posted = false;
+}
+
+bool Inbox::isEmpty() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_items.empty();
+}
+
+} // namespace Yard

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/ids.h"
+#include "runrequest.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace Yard {
+
+class RunTicket;
+
+/// What a handler sees of its run (SPEC P4). Valid only during Handler::run(); every method may be
+/// called from the worker thread. Reports (progress, log, state) travel to the engine without
+/// blocking the worker.
+class RunContext final
+{
+    Q_DISABLE_COPY_MOVE(RunContext)
+
+public:
+    explicit RunContext(RunTicket &ticket)
+        : m_ticket(ticket)
+    {}
+
+    const RunRequest &request() const;
+    RunId runId() const { return request().runId; }
+    SessionId sessionId() const { return request().sessionId; }
+    const QString &input() const { return request().input; }
+    const QByteArray &payloadJson() const { return request().payloadJson; }
+    int attempt() const { return request().attempt; }
+    /// How many times the handler has been invoked for this attempt (ContinueAfter steps), from 0.
+    int step() const;
+
+    /// The cancellation token: true once the run was cancelled; stop as soon as possible.
+    bool isCancelled() const;
+    /// True while an interrupt (preemption) request is pending.
+    bool isInterrupted() const;
+    /// Returns and clears the pending interrupt request.
+    bool checkAndConsumeInterrupt();
+
+    /// Saves state for the next step or attempt; persisted with the run (SPEC P3).
+    void saveState(const QByteArray &state);
+    /// The state saved by a previous step or attempt; empty if none.
+    QByteArray savedState() const;
+    /// Asks not to be re-queued when this interrupted run yields.
+    void noReschedule();
+
+    /// Proves liveness (renews the lease).
+    void heartbeat();
+    void progress(double fraction, const QString &text = {});
+    void log(const QString &line);
+    /// The per-worker resource from the ResourceFactory (SPEC P5), or nullptr.
+    void *resource() const;
+    /// Current time from the injected clock.
+    TimeMs now() const;
+
+private:
+    RunTicket &m_ticket;
+};
+
+} // namespace Yard

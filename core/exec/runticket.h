@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "handler.h"
+#include "outcome.h"
+#include "runrequest.h"
+
+#include <QRunnable>
+
+#include <atomic>
+#include <memory>
+
+namespace Yard {
+
+class Clock;
+class Inbox;
+
+/// One admitted run handed to an executor. The engine owns tickets and recycles them; a ticket
+/// is only freed once no worker can touch it (after the pool has finished).
+///
+/// Ownership protocol: the engine fills the request fields, then dispatches. From dispatch until
+/// the Finished report is taken from the inbox, only the worker touches non-atomic fields; the
+/// engine only flips the atomics (cancel, interrupt).
+class RunTicket final : public QRunnable
+{
+    Q_DISABLE_COPY_MOVE(RunTicket)
+
+public:
+    RunTicket() { setAutoDelete(false); }
+
+    /// Runs the pre-execute hook (first step only) and one handler step, catching exceptions,
+    /// then reports Finished to the inbox.
+    void run() override;
+    /// The same without the report, for executors that run inline.
+    void execute();
+
+    /// Prepares a recycled ticket for a new run.
+    void reset();
+
+    // Set by the engine before dispatch.
+    RunRequest request;
+    std::shared_ptr<Handler> handler; ///< nullptr -> fails with unknown_handler
+    const PreExecuteHook *hook = nullptr;
+    Inbox *inbox = nullptr;
+    const Clock *clock = nullptr;
+    void *owner = nullptr; ///< the engine's record of the run
+    QByteArray savedState;
+    int step = 0;
+
+    // Shared with the engine.
+    std::atomic<bool> cancelled{false};
+    std::atomic<bool> interrupted{false};
+
+    // Written by the worker, read by the engine after Finished.
+    Outcome outcome;
+    bool noReschedule = false;
+    void *resource = nullptr;
+};
+
+} // namespace Yard

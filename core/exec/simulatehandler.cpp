@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "simulatehandler.h"
+
+#include "runcontext.h"
+
+#include <QJsonDocument>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard {
+
+namespace {
+
+quint64 splitmix64(quint64 &state)
+{
+    quint64 z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+double unit(quint64 &state)
+{
+    return double(splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+constexpr qint64 kHangStepMs = 60'000;
+
+} // namespace
+
+SimulateHandler::Plan SimulateHandler::plan(const QJsonObject &payload, qint64 runId, int attempt)
+{
+    quint64 rng = quint64(runId) * 1000003ULL + quint64(attempt) * 7919ULL
+                  + quint64(payload.value(u"seed"_s).toInteger(0));
+    Plan p;
+    const double mean = qMax(0.0, payload.value(u"duration_ms"_s).toDouble(1000));
+    const QString dist = payload.value(u"distribution"_s).toString(u"uniform"_s);
+    double d = mean;
+    if (dist == u"exponential")
+        d = -mean * std::log(1.0 - unit(rng));
+    else if (dist != u"fixed") {
+        const double jitter = qBound(0.0, payload.value(u"jitter"_s).toDouble(0.5), 1.0);
+        d = mean * (1.0 - jitter + 2.0 * jitter * unit(rng));
+    }
+    p.totalMs = qMax<qint64>(0, qint64(d));
+    p.steps = qBound(1, payload.value(u"steps"_s).toInt(4), 1000);
+    p.fail = unit(rng) < payload.value(u"fail_p"_s).toDouble(0);
+    p.hang = unit(rng) < payload.value(u"hang_p"_s).toDouble(0);
+    return p;
+}
+
+Outcome SimulateHandler::run(RunContext &context)
+{
+    if (context.isCancelled())
+        return Outcome::failure(u"cancelled"_s, ErrorCode::RunCancelled);
+
+    const QJsonObject payload = QJsonDocument::fromJson(context.payloadJson()).object();
+    const Plan p = plan(payload, context.runId(), context.attempt());
+
+    // State: {"step": n} — how many steps are done, so a re-queued run resumes where it was.
+    const QJsonObject saved = QJsonDocument::fromJson(context.savedState()).object();
+    int done = saved.value(u"step"_s).toInt(0);
+
+    if (context.checkAndConsumeInterrupt())
+        return Outcome::yielded();
+
+    if (done >= p.steps) {
+        if (p.hang)
+            return Outcome::continueAfter(kHangStepMs);
+        if (p.fail)
+            return Outcome::failure(u"simulated failure after %1 ms"_s.arg(p.totalMs));
+        return Outcome::success(u"simulated reply (%1 ms) to: %2"_s.arg(p.totalMs).arg(
+            context.input().left(60)));
+    }
+    ++done;
+    context.saveState(QJsonDocument(QJsonObject{{u"step"_s, done}}).toJson(QJsonDocument::Compact));
+    context.progress(double(done) / p.steps, u"step %1 of %2"_s.arg(done).arg(p.steps));
+    return Outcome::continueAfter(p.totalMs / p.steps);
+}
+
+} // namespace Yard

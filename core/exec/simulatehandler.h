@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "handler.h"
+
+#include <QJsonObject>
+
+namespace Yard {
+
+/// Synthetic work for the demo, the simulator and load tests (SPEC H4).
+///
+/// Payload (all optional):
+///   duration_ms   mean duration (default 1000)
+///   distribution  "fixed" | "uniform" (default, ±jitter) | "exponential"
+///   jitter        uniform spread as a fraction of the mean (default 0.5)
+///   steps         work steps; interrupts are checked and state saved between steps (default 4)
+///   fail_p        probability the run fails at its last step (default 0)
+///   hang_p        probability the run never finishes on its own (default 0)
+///   seed          mixed into the per-run random stream (default 0)
+/// The random stream depends only on run id, attempt and seed, so runs replay identically.
+/// Waiting is done with Outcome::continueAfter, so no worker thread is held while "working".
+class SimulateHandler final : public Handler
+{
+public:
+    Outcome run(RunContext &context) override;
+
+    struct Plan
+    {
+        qint64 totalMs = 0;
+        int steps = 1;
+        bool fail = false;
+        bool hang = false;
+    };
+    /// The plan a run follows, derived deterministically from its payload, id and attempt.
+    static Plan plan(const QJsonObject &payload, qint64 runId, int attempt);
+};
+
+} // namespace Yard

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store.h"
+
+#include <QHash>
+#include <QMap>
+
+namespace Yard {
+
+/// Keeps sessions and transcripts in memory; runs are not kept (persistsRuns() is false).
+/// Backs the in-memory path (benchmarks, `--in-memory`) and fast unit tests.
+class MemoryStore final : public Store
+{
+public:
+    bool persistsRuns() const override { return false; }
+    QString location() const override { return QStringLiteral("in memory"); }
+    Error flush() override
+    {
+        handOver();
+        return {};
+    }
+    Expected<StoredState> loadState() override;
+    std::optional<Session> loadSession(SessionId id) override;
+    std::optional<Session> loadSessionByKey(const QString &key) override;
+    Expected<MessageList> loadMessages(SessionId id) override;
+    std::optional<Run> loadRun(RunId) override { return std::nullopt; }
+
+protected:
+    void submit(MutationBatch &&batch) override;
+
+private:
+    QMap<SessionId, Session> m_sessions;
+    QHash<SessionId, MessageList> m_messages;
+    QHash<QString, QString> m_settings;
+    QMap<QString, LaneSetting> m_lanes;
+    MessageId m_maxMessageId = 0;
+};
+
+} // namespace Yard

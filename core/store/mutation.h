@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/run.h"
+#include "model/session.h"
+
+#include <variant>
+#include <vector>
+
+namespace Yard {
+
+/// One durable change. The engine builds these on its thread and hands them over in batches; the
+/// writer applies each batch in one transaction (group commit).
+struct SessionUpsert
+{
+    Session session;
+};
+struct SessionDelete
+{
+    SessionId id = 0;
+};
+struct MessageInsert
+{
+    Message message;
+};
+/// Replaces a session's whole transcript atomically (SPEC S2 ReplaceMessages).
+struct MessagesReplace
+{
+    SessionId sessionId = 0;
+    MessageList messages;
+};
+/// Full row of a run; the writer keeps only the last upsert of a run within a batch.
+struct RunUpsert
+{
+    Run run;
+};
+/// Key/value scheduler state: pause flag and reason, default queue config, ...
+struct SettingSet
+{
+    QString key;
+    QString value; ///< null = delete
+};
+struct LaneUpsert
+{
+    QString name;
+    int limit = 0;
+    bool paused = false;
+};
+
+using Mutation = std::variant<SessionUpsert, SessionDelete, MessageInsert, MessagesReplace,
+                              RunUpsert, SettingSet, LaneUpsert>;
+using MutationBatch = std::vector<Mutation>;
+
+} // namespace Yard

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "schema.h"
+
+#include "logging.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard::Schema {
+
+namespace {
+
+// Each entry migrates from version (index) to (index + 1). Never edit a released entry: add one.
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> list{
+        // 0 -> 1: sessions, transcripts, runs, settings, lanes.
+        {
+            uR"(CREATE TABLE sessions (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                agent TEXT NOT NULL DEFAULT '',
+                workspace TEXT NOT NULL DEFAULT '',
+                channel TEXT NOT NULL DEFAULT '',
+                type TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL DEFAULT 'active',
+                prompting INTEGER NOT NULL DEFAULT 0,
+                capabilities TEXT NOT NULL DEFAULT '[]',
+                created_at INTEGER NOT NULL,
+                last_activity_at INTEGER NOT NULL,
+                queue_config TEXT NOT NULL DEFAULT '{}',
+                lane TEXT NOT NULL DEFAULT '',
+                transcript_chars INTEGER NOT NULL DEFAULT 0,
+                paused INTEGER NOT NULL DEFAULT 0))"_s,
+            uR"(CREATE TABLE messages (
+                id INTEGER PRIMARY KEY,
+                session_id INTEGER NOT NULL,
+                role TEXT NOT NULL,
+                content TEXT NOT NULL,
+                metadata TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL))"_s,
+            u"CREATE INDEX messages_by_session ON messages(session_id, id)"_s,
+            uR"(CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                session_id INTEGER NOT NULL DEFAULT 0,
+                message_id INTEGER NOT NULL DEFAULT 0,
+                handler TEXT NOT NULL,
+                lane TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                attempt INTEGER NOT NULL DEFAULT 1,
+                max_attempts INTEGER NOT NULL DEFAULT 1,
+                input TEXT NOT NULL DEFAULT '',
+                payload TEXT NOT NULL DEFAULT '',
+                result TEXT NOT NULL DEFAULT '',
+                error_code TEXT NOT NULL DEFAULT '',
+                error TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                queued_at INTEGER NOT NULL,
+                started_at INTEGER NOT NULL DEFAULT 0,
+                finished_at INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL,
+                merged_into INTEGER NOT NULL DEFAULT 0,
+                merged_count INTEGER NOT NULL DEFAULT 0,
+                saved_state BLOB,
+                progress REAL NOT NULL DEFAULT 0,
+                progress_text TEXT NOT NULL DEFAULT '',
+                log TEXT NOT NULL DEFAULT ''))"_s,
+            u"CREATE INDEX runs_by_state ON runs(state, lane, priority, queued_at)"_s,
+            u"CREATE INDEX runs_by_session ON runs(session_id, id)"_s,
+            u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+            uR"(CREATE TABLE lanes (
+                name TEXT PRIMARY KEY,
+                max_concurrency INTEGER NOT NULL,
+                paused INTEGER NOT NULL DEFAULT 0))"_s,
+        },
+    };
+    return list;
+}
+
+Error sqlError(const QString &path, const QString &what, const QSqlError &e)
+{
+    return Error::make(ErrorCode::InvalidDatabase,
+                       u"%1: %2: %3"_s.arg(path, what, e.text().trimmed()));
+}
+
+} // namespace
+
+int currentVersion()
+{
+    return int(migrations().size());
+}
+
+Error configureConnection(QSqlDatabase &db, const QString &path, bool writer)
+{
+    QSqlQuery q(db);
+    QStringList pragmas{u"PRAGMA busy_timeout = 5000"_s, u"PRAGMA foreign_keys = OFF"_s};
+    if (writer) {
+        pragmas << u"PRAGMA journal_mode = WAL"_s << u"PRAGMA synchronous = NORMAL"_s
+                << u"PRAGMA wal_autocheckpoint = 4000"_s;
+    }
+    pragmas << u"PRAGMA cache_size = -16000"_s << u"PRAGMA temp_store = MEMORY"_s;
+    for (const QString &p : pragmas) {
+        if (!q.exec(p))
+            return sqlError(path, p, q.lastError());
+    }
+    return {};
+}
+
+Error migrate(QSqlDatabase &db, const QString &path)
+{
+    QSqlQuery q(db);
+    if (!q.exec(u"PRAGMA application_id"_s) || !q.next())
+        return sqlError(path, u"cannot read the database header"_s, q.lastError());
+    const int appId = q.value(0).toInt();
+
+    if (!q.exec(u"SELECT count(*) FROM sqlite_master WHERE type = 'table'"_s) || !q.next())
+        return sqlError(path, u"cannot list tables"_s, q.lastError());
+    const int tables = q.value(0).toInt();
+
+    int version = 0;
+    if (tables > 0) {
+        if (appId != kApplicationId) {
+            return Error::make(ErrorCode::InvalidDatabase,
+                               u"%1 is a SQLite database but not a Yardmaster one "
+                               "(it has %2 tables and no Yardmaster marker); refusing to touch it"_s
+                                   .arg(path)
+                                   .arg(tables));
+        }
+        if (!q.exec(u"SELECT version FROM schema_version"_s) || !q.next())
+            return sqlError(path, u"cannot read schema_version"_s, q.lastError());
+        version = q.value(0).toInt();
+    }
+    if (version > currentVersion()) {
+        return Error::make(ErrorCode::InvalidDatabase,
+                           u"%1 has schema version %2, newer than this build supports (%3); "
+                           "use a newer Yardmaster"_s
+                               .arg(path)
+                               .arg(version)
+                               .arg(currentVersion()));
+    }
+    if (version == currentVersion())
+        return {};
+
+    for (int v = version; v < currentVersion(); ++v) {
+        if (!db.transaction())
+            return sqlError(path, u"cannot begin migration"_s, db.lastError());
+        QStringList statements = migrations().at(v);
+        if (v == 0) {
+            statements.prepend(u"CREATE TABLE schema_version (version INTEGER NOT NULL)"_s);
+            statements.append(u"INSERT INTO schema_version (version) VALUES (0)"_s);
+            statements.append(u"PRAGMA application_id = %1"_s.arg(kApplicationId));
+        }
+        statements.append(u"UPDATE schema_version SET version = %1"_s.arg(v + 1));
+        for (const QString &sql : std::as_const(statements)) {
+            if (!q.exec(sql)) {
+                const Error e = sqlError(path, u"migration to version %1 failed"_s.arg(v + 1),
+                                         q.lastError());
+                db.rollback();
+                return e;
+            }
+        }
+        if (!db.commit())
+            return sqlError(path, u"cannot commit migration"_s, db.lastError());
+        qCInfo(lcStore) << "migrated" << path << "to schema version" << v + 1;
+    }
+    return {};
+}
+
+} // namespace Yard::Schema

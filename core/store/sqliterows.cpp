@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqliterows.h"
+
+#include "logging.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard::SqliteRows {
+
+const char16_t kSessionColumns[] =
+    u"id, key, agent, workspace, channel, type, state, prompting, capabilities, created_at, "
+    u"last_activity_at, queue_config, lane, transcript_chars, paused";
+const char16_t kMessageColumns[] = u"id, session_id, role, content, metadata, created_at";
+const char16_t kRunColumns[] =
+    u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
+    u"payload, result, error_code, error, created_at, queued_at, started_at, finished_at, "
+    u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log";
+
+namespace {
+
+QStringList capabilitiesFromJson(const QString &json)
+{
+    QStringList list;
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &v : array)
+        list << v.toString();
+    return list;
+}
+
+QString capabilitiesToJson(const QStringList &caps)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(caps)).toJson(QJsonDocument::Compact));
+}
+
+// The database stores text; a null QString would bind as SQL NULL and break NOT NULL columns.
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QString(u""_s)) : QVariant(s);
+}
+
+QString placeholders(int n)
+{
+    QString s;
+    for (int i = 0; i < n; ++i)
+        s += i ? u", ?"_s : u"?"_s;
+    return s;
+}
+
+QString upsertSql(const QString &table, const QString &columns)
+{
+    const QStringList cols = columns.split(u", "_s);
+    QStringList sets;
+    for (int i = 1; i < cols.size(); ++i)
+        sets << cols[i] + u" = excluded."_s + cols[i];
+    return u"INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT(id) DO UPDATE SET %4"_s.arg(
+        table, columns, placeholders(int(cols.size())), sets.join(u", "_s));
+}
+
+} // namespace
+
+Session sessionFromQuery(const QSqlQuery &q)
+{
+    Session s;
+    s.id = q.value(0).toLongLong();
+    s.key = q.value(1).toString();
+    s.agent = q.value(2).toString();
+    s.workspace = q.value(3).toString();
+    s.channel = q.value(4).toString();
+    s.type = q.value(5).toString();
+    s.state = sessionStateFromName(q.value(6).toString()).value_or(SessionState::Active);
+    s.prompting = q.value(7).toBool();
+    s.capabilities = capabilitiesFromJson(q.value(8).toString());
+    s.createdAt = q.value(9).toLongLong();
+    s.lastActivityAt = q.value(10).toLongLong();
+    const auto override =
+        QueueConfigOverride::fromJson(QJsonDocument::fromJson(q.value(11).toString().toUtf8()).object());
+    if (override.ok())
+        s.queueOverride = override.value();
+    else
+        qCWarning(lcStore) << "session" << s.id << "has a bad queue config, using defaults:"
+                           << override.error().message;
+    s.lane = q.value(12).toString();
+    s.transcriptChars = q.value(13).toLongLong();
+    s.paused = q.value(14).toBool();
+    return s;
+}
+
+Message messageFromQuery(const QSqlQuery &q)
+{
+    Message m;
+    m.id = q.value(0).toLongLong();
+    m.sessionId = q.value(1).toLongLong();
+    m.role = q.value(2).toString();
+    m.content = q.value(3).toString();
+    m.metadataJson = q.value(4).toString().toUtf8();
+    m.createdAt = q.value(5).toLongLong();
+    return m;
+}
+
+Run runFromQuery(const QSqlQuery &q)
+{
+    Run r;
+    r.id = q.value(0).toLongLong();
+    r.sessionId = q.value(1).toLongLong();
+    r.messageId = q.value(2).toLongLong();
+    r.handler = q.value(3).toString();
+    r.lane = q.value(4).toString();
+    r.priority = Priority(qBound(0, q.value(5).toInt(), int(Priority::Count) - 1));
+    r.state = runStateFromName(q.value(6).toString()).value_or(RunState::Queued);
+    r.attempt = q.value(7).toInt();
+    r.maxAttempts = q.value(8).toInt();
+    r.input = q.value(9).toString();
+    r.payloadJson = q.value(10).toString().toUtf8();
+    r.result = q.value(11).toString();
+    r.errorCode = errorCodeFromName(q.value(12).toString()).value_or(ErrorCode::None);
+    r.error = q.value(13).toString();
+    r.createdAt = q.value(14).toLongLong();
+    r.queuedAt = q.value(15).toLongLong();
+    r.startedAt = q.value(16).toLongLong();
+    r.finishedAt = q.value(17).toLongLong();
+    r.updatedAt = q.value(18).toLongLong();
+    r.mergedInto = q.value(19).toLongLong();
+    r.mergedCount = q.value(20).toInt();
+    r.savedState = q.value(21).toByteArray();
+    r.progress = q.value(22).toDouble();
+    r.progressText = q.value(23).toString();
+    r.log = q.value(24).toString();
+    return r;
+}
+
+QString sessionUpsertSql()
+{
+    return upsertSql(u"sessions"_s, QString::fromUtf16(kSessionColumns));
+}
+
+void bindSession(QSqlQuery &q, const Session &s)
+{
+    q.bindValue(0, s.id);
+    q.bindValue(1, text(s.key));
+    q.bindValue(2, text(s.agent));
+    q.bindValue(3, text(s.workspace));
+    q.bindValue(4, text(s.channel));
+    q.bindValue(5, text(s.type));
+    q.bindValue(6, sessionStateName(s.state));
+    q.bindValue(7, int(s.prompting));
+    q.bindValue(8, capabilitiesToJson(s.capabilities));
+    q.bindValue(9, s.createdAt);
+    q.bindValue(10, s.lastActivityAt);
+    q.bindValue(11, QString::fromUtf8(
+                        QJsonDocument(s.queueOverride.toJson()).toJson(QJsonDocument::Compact)));
+    q.bindValue(12, text(s.lane));
+    q.bindValue(13, s.transcriptChars);
+    q.bindValue(14, int(s.paused));
+}
+
+QString runUpsertSql()
+{
+    return upsertSql(u"runs"_s, QString::fromUtf16(kRunColumns));
+}
+
+void bindRun(QSqlQuery &q, const Run &r)
+{
+    q.bindValue(0, r.id);
+    q.bindValue(1, r.sessionId);
+    q.bindValue(2, r.messageId);
+    q.bindValue(3, text(r.handler));
+    q.bindValue(4, text(r.lane));
+    q.bindValue(5, int(r.priority));
+    q.bindValue(6, runStateName(r.state));
+    q.bindValue(7, r.attempt);
+    q.bindValue(8, r.maxAttempts);
+    q.bindValue(9, text(r.input));
+    q.bindValue(10, r.payloadJson.isEmpty() ? QString(u""_s) : QString::fromUtf8(r.payloadJson));
+    q.bindValue(11, text(r.result));
+    q.bindValue(12, r.errorCode == ErrorCode::None ? QString(u""_s) : errorCodeName(r.errorCode));
+    q.bindValue(13, text(r.error));
+    q.bindValue(14, r.createdAt);
+    q.bindValue(15, r.queuedAt);
+    q.bindValue(16, r.startedAt);
+    q.bindValue(17, r.finishedAt);
+    q.bindValue(18, r.updatedAt);
+    q.bindValue(19, r.mergedInto);
+    q.bindValue(20, r.mergedCount);
+    q.bindValue(21, r.savedState.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray))
+                                           : QVariant(r.savedState));
+    q.bindValue(22, r.progress);
+    q.bindValue(23, text(r.progressText));
+    q.bindValue(24, text(r.log));
+}
+
+QString messageInsertSql()
+{
+    return u"INSERT OR REPLACE INTO messages (%1) VALUES (?, ?, ?, ?, ?, ?)"_s.arg(
+        QString::fromUtf16(kMessageColumns));
+}
+
+void bindMessage(QSqlQuery &q, const Message &m)
+{
+    q.bindValue(0, m.id);
+    q.bindValue(1, m.sessionId);
+    q.bindValue(2, text(m.role));
+    q.bindValue(3, text(m.content));
+    q.bindValue(4, m.metadataJson.isEmpty() ? QString(u"{}"_s) : QString::fromUtf8(m.metadataJson));
+    q.bindValue(5, m.createdAt);
+}
+
+} // namespace Yard::SqliteRows

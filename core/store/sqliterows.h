@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/run.h"
+#include "model/session.h"
+
+class QSqlQuery;
+
+namespace Yard::SqliteRows {
+
+/// Column lists matching the *FromQuery readers below.
+extern const char16_t kSessionColumns[];
+extern const char16_t kMessageColumns[];
+extern const char16_t kRunColumns[];
+
+Session sessionFromQuery(const QSqlQuery &q);
+Message messageFromQuery(const QSqlQuery &q);
+Run runFromQuery(const QSqlQuery &q);
+
+/// SQL and binders for the writer's prepared statements (positional `?`).
+QString sessionUpsertSql();
+void bindSession(QSqlQuery &q, const Session &s);
+QString runUpsertSql();
+void bindRun(QSqlQuery &q, const Run &r);
+QString messageInsertSql();
+void bindMessage(QSqlQuery &q, const Message &m);
+
+} // namespace Yard::SqliteRows
