@@ -915,7 +915,11 @@ void Engine::markAllLanesDirty()
 void Engine::endTurn()
 {
     ++m_turnDepth; // work done while flushing belongs to this turn
-    pumpLanes();
+    // Reports that arrived during the turn (all of them, for inline executors) are handled now,
+    // at the current instant, so virtual time stays exact.
+    do {
+        pumpLanes();
+    } while (drainInbox());
     checkDrain();
     checkShutdown();
     --m_turnDepth;
@@ -1020,10 +1024,17 @@ bool Engine::event(QEvent *e)
 void Engine::processInbox()
 {
     Turn turn(this);
+    drainInbox();
+}
+
+bool Engine::drainInbox()
+{
+    bool any = false;
     for (;;) {
         m_inbox.takeAll(m_inboxScratch);
         if (m_inboxScratch.empty())
-            break;
+            return any;
+        any = true;
         for (InboxItem &item : m_inboxScratch) {
             if (item.kind == InboxItem::Kind::Finished)
                 onFinished(item.ticket);
@@ -1300,8 +1311,13 @@ SessionStatus Engine::statusOf(const Session &s, const SessionQueue *queue) cons
     st.lastActivity = s.lastActivityAt;
     st.mode = s.queueOverride.applyTo(m_options.defaultQueue).mode;
     if (queue) {
-        st.active = queue->activeCount();
-        st.queued = queue->queuedCount();
+        // A run its session admitted but that waits for a lane slot is still "queued" to an
+        // operator; "active" means it holds a slot.
+        int waiting = 0;
+        for (const RunRecord *r : queue->active())
+            waiting += r->stage == RunRecord::Stage::LaneWaiting;
+        st.active = queue->activeCount() - waiting;
+        st.queued = queue->queuedCount() + waiting;
         st.lastActivity = qMax(st.lastActivity, queue->lastActivity());
     }
     st.tokenRatio = m_estimator(s).ratio();

@@ -189,6 +189,7 @@ private:
     TimeMs now() const override { return m_clock->now(); }
 
     void endTurn();
+    bool drainInbox();
     void pumpLanes();
     void pumpLane(int index);
     void startRun(RunRecord *rec);

@@ -25,7 +25,8 @@ namespace {
 
 std::atomic<int> s_storeSerial{0};
 
-QSqlDatabase openConnection(const QString &name, const QString &path, bool writer, Error *error)
+QSqlDatabase openConnection(const QString &name, const QString &path, bool writer, Error *error,
+                            bool configure = true)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     db.setDatabaseName(path);
@@ -34,7 +35,8 @@ QSqlDatabase openConnection(const QString &name, const QString &path, bool write
                              u"cannot open database %1: %2"_s.arg(path, db.lastError().text()));
         return db;
     }
-    *error = Schema::configureConnection(db, path, writer);
+    if (configure)
+        *error = Schema::configureConnection(db, path, writer);
     return db;
 }
 
@@ -302,9 +304,12 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
     const QString setupName = store->m_connectionPrefix + u"-setup"_s;
     Error error;
     {
-        QSqlDatabase db = openConnection(setupName, path, true, &error);
+        // Nothing is written (not even the WAL switch) before migrate() has checked the file is ours.
+        QSqlDatabase db = openConnection(setupName, path, true, &error, false);
         if (!error.isError())
             error = Schema::migrate(db, path);
+        if (!error.isError())
+            error = Schema::configureConnection(db, path, true);
         db.close();
     }
     QSqlDatabase::removeDatabase(setupName);

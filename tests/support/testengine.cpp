@@ -27,6 +27,8 @@ TestEngine::TestEngine(EngineOptions options, std::unique_ptr<Store> s, std::uni
 
 TestEngine::~TestEngine()
 {
+    if (!engine)
+        return; // a test simulated a crash
     if (ManualExecutor *m = manual())
         m->finishAll();
     engine->settle();
