@@ -215,6 +215,7 @@ void Engine::shutdown(int deadlineMs, std::function<void()> done)
     }
     for (RunRecord *rec : waiting)
         interruptForShutdown(rec);
+    m_parkedAtShutdown = int(waiting.size());
     m_shutdownTimer = m_clock->callAfter(qMax(0, deadlineMs), [this] {
         Turn t(this);
         m_shutdownTimer = 0;
@@ -225,6 +226,7 @@ void Engine::shutdown(int deadlineMs, std::function<void()> done)
         }
         for (RunRecord *rec : executing)
             interruptForShutdown(rec);
+        m_parkedAtShutdown += int(executing.size());
     });
 }
 
@@ -267,7 +269,8 @@ void Engine::checkShutdown()
     m_store->handOver();
     if (Error e = m_store->flush(); e.isError())
         qCWarning(lcEngine).noquote() << "shutdown: final store flush failed:" << e.toString();
-    qCInfo(lcEngine) << "shut down;" << queuedCount() << "queued runs stay durable";
+    qCInfo(lcEngine) << "shut down;" << queuedCount() + m_parkedAtShutdown
+                     << "unfinished runs stay queued for the next start";
     if (m_shutdownDone) {
         auto done = std::move(m_shutdownDone);
         done();
@@ -1019,6 +1022,12 @@ bool Engine::event(QEvent *e)
         return true;
     }
     return QObject::event(e);
+}
+
+void Engine::batch(const std::function<void()> &fn)
+{
+    Turn turn(this);
+    fn();
 }
 
 void Engine::processInbox()

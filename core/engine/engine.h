@@ -159,6 +159,9 @@ public:
     /// Snapshot for views; `full` lists every session, otherwise only changed ones.
     EngineSnapshot snapshot(bool full);
 
+    /// Runs `fn` as one turn: its admissions, store writes and events are flushed together.
+    void batch(const std::function<void()> &fn);
+
     /// Handles worker reports now. Normally driven by the inbox event.
     void processInbox();
     /// Tests: processes reports and fires due timers until nothing is left to do right now.
@@ -249,6 +252,7 @@ private:
     EngineCounters m_counters;
     int m_turnDepth = 0;
     int m_zombies = 0;
+    int m_parkedAtShutdown = 0;
     Clock::TimerId m_idleTimer = 0;
     Clock::TimerId m_drainTimer = 0;
     Clock::TimerId m_shutdownTimer = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scheduler.h"
 
+#include "demo/demoworkload.h"
 #include "exec/executor.h"
 #include "exec/handlerregistry.h"
 #include "logging.h"
@@ -28,6 +29,7 @@ public:
     PoolExecutor *executor = nullptr;
     Engine *engine = nullptr;
     QTimer *snapshotTimer = nullptr;
+    std::unique_ptr<DemoWorkload> demo;
     QString location;
     std::atomic<bool> running{false};
     bool pendingFull = false;
@@ -124,6 +126,20 @@ void Scheduler::requestFullSnapshot()
         QMetaObject::invokeMethod(p->anchor, [p] { p->pendingFull = true; }, Qt::QueuedConnection);
 }
 
+void Scheduler::setDemoRunning(bool running)
+{
+    Private *p = d.get();
+    post([p, running](Engine &engine) {
+        if (running) {
+            if (!p->demo)
+                p->demo = std::make_unique<DemoWorkload>(&engine, DemoWorkload::Options{});
+            p->demo->start();
+        } else if (p->demo) {
+            p->demo->stop();
+        }
+    });
+}
+
 void Scheduler::shutdown(int deadlineMs)
 {
     if (!d->anchor)
@@ -133,6 +149,7 @@ void Scheduler::shutdown(int deadlineMs)
         d->anchor,
         [p, deadlineMs] {
             auto teardown = [p] {
+                p->demo.reset();
                 delete p->snapshotTimer;
                 p->snapshotTimer = nullptr;
                 p->running = false;
@@ -154,6 +171,8 @@ void Scheduler::shutdown(int deadlineMs)
                 p->clock = nullptr;
                 p->thread.quit();
             };
+            if (p->demo)
+                p->demo->stop();
             if (p->engine && p->engine->isStarted())
                 // `done` runs inside an engine turn: tear down after it returns.
                 p->engine->shutdown(deadlineMs, [p, teardown] {

@@ -69,6 +69,8 @@ public:
     HandlerRegistry &handlers();
     /// Asks for an EngineSnapshot listing every session (views call this once at start).
     void requestFullSnapshot();
+    /// Starts (or stops) the synthetic demo workload (SPEC U14) on the engine thread.
+    void setDemoRunning(bool running);
 
 Q_SIGNALS:
     /// Per-turn event batches from the engine (queued to receivers on other threads).

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// yardmaster: the operator console (default) or the headless scheduler (--headless).
+#include "unixsignalwatcher.h"
+
+#include "engine/scheduler.h"
+#include "logging.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#ifdef YARD_WITH_UI
+#include "mainwindow.h"
+#endif
+
+#include <cstdio>
+#include <cstring>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool hasFlag(int argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], flag) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool displayAvailable()
+{
+    return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY")
+           || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+void setIdentity()
+{
+    QCoreApplication::setApplicationName(u"yardmaster"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(YARD_VERSION));
+}
+
+QString defaultDatabasePath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(u"yardmaster.db"_s);
+}
+
+struct Options
+{
+    bool headless = false;
+    bool inMemory = false;
+    bool demo = false;
+    QString db;
+};
+
+Options parse(QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Yardmaster: operator console with an embedded scheduler for AI-agent work."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({u"headless"_s, u"Run the scheduler without a window."_s});
+    parser.addOption({u"db"_s,
+                      u"SQLite database file (default: %1)."_s.arg(defaultDatabasePath()),
+                      u"path"_s});
+    parser.addOption({u"in-memory"_s, u"Keep everything in memory; nothing survives a restart."_s});
+    parser.addOption({u"demo"_s, u"Start the demo workload (simulated agents) at once."_s});
+    parser.process(app);
+    Options o;
+    o.headless = parser.isSet(u"headless"_s);
+    o.inMemory = parser.isSet(u"in-memory"_s);
+    o.demo = parser.isSet(u"demo"_s);
+    o.db = parser.isSet(u"db"_s) ? parser.value(u"db"_s) : defaultDatabasePath();
+    if (parser.isSet(u"db"_s) && o.inMemory) {
+        std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
+        std::exit(2);
+    }
+    return o;
+}
+
+std::unique_ptr<Yard::Scheduler> openScheduler(const Options &o)
+{
+    Yard::SchedulerOptions options;
+    options.databasePath = o.inMemory ? QString() : o.db;
+    auto scheduler = Yard::Scheduler::open(options);
+    if (!scheduler) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(scheduler.error().toString()));
+        return nullptr;
+    }
+    return std::move(scheduler).value();
+}
+
+int runHeadless(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    const Options o = parse(app);
+    auto scheduler = openScheduler(o);
+    if (!scheduler)
+        return 1;
+    if (o.demo)
+        scheduler->setDemoRunning(true);
+    QTextStream(stdout) << "yardmaster: headless scheduler running" << (o.demo ? " with the demo workload" : "")
+                        << "; database " << scheduler->storeLocation() << "\nPress Ctrl+C to stop.\n";
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
+        QTextStream(stdout) << "yardmaster: shutting down (in-flight runs get 5 s)…\n";
+        scheduler->shutdown(5000);
+        app.quit();
+    });
+    const int rc = app.exec();
+    scheduler.reset();
+    return rc;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (hasFlag(argc, argv, "--headless"))
+        return runHeadless(argc, argv);
+#ifdef YARD_WITH_UI
+    if (!hasFlag(argc, argv, "--help") && !hasFlag(argc, argv, "-h")
+        && !hasFlag(argc, argv, "--version") && !displayAvailable()) {
+        std::fprintf(stderr,
+                     "yardmaster: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+                     "  Run the scheduler without a window:  yardmaster --headless\n"
+                     "  or give the console a virtual display: xvfb-run -a yardmaster\n");
+        return 2;
+    }
+    QApplication app(argc, argv);
+    setIdentity();
+    QApplication::setApplicationDisplayName(u"Yardmaster"_s);
+    const Options o = parse(app);
+    auto scheduler = openScheduler(o);
+    if (!scheduler)
+        return 1;
+    Yard::Ui::MainWindow window(scheduler.get());
+    window.show();
+    if (o.demo)
+        scheduler->setDemoRunning(true);
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
+    const int rc = app.exec();
+    scheduler->shutdown(5000);
+    return rc;
+#else
+    std::fprintf(stderr, "yardmaster: built without the console; use --headless\n");
+    return 2;
+#endif
+}

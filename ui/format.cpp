@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "format.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard::Ui::Format {
+
+QString age(TimeMs now, TimeMs then)
+{
+    if (then <= 0)
+        return u"—"_s;
+    const qint64 s = qMax<qint64>(0, (now - then) / 1000);
+    if (s < 60)
+        return QCoreApplication::translate("Format", "%1 s ago").arg(s);
+    if (s < 3600)
+        return QCoreApplication::translate("Format", "%1 min ago").arg(s / 60);
+    if (s < 86400)
+        return QCoreApplication::translate("Format", "%1 h ago").arg(s / 3600);
+    return QCoreApplication::translate("Format", "%1 d ago").arg(s / 86400);
+}
+
+QString timestamp(TimeMs t)
+{
+    if (t <= 0)
+        return u"—"_s;
+    return QDateTime::fromMSecsSinceEpoch(t).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+}
+
+QString percent(double ratio)
+{
+    return u"%1 %"_s.arg(qRound(ratio * 100));
+}
+
+QString duration(qint64 ms)
+{
+    if (ms < 1000)
+        return u"%1 ms"_s.arg(ms);
+    if (ms < 60'000)
+        return u"%1 s"_s.arg(double(ms) / 1000.0, 0, 'f', 1);
+    return u"%1 min %2 s"_s.arg(ms / 60'000).arg((ms % 60'000) / 1000);
+}
+
+} // namespace Yard::Ui::Format
