@@ -56,6 +56,7 @@ public:
         : m_engine(engine)
     {
         if (m_engine->m_turnDepth++ == 0) {
+            m_engine->m_turnNow = m_engine->m_clock->now();
             static const QMetaMethod signal = QMetaMethod::fromSignal(&Engine::eventsReady);
             m_engine->m_recordEvents = m_engine->isSignalConnected(signal);
         }
@@ -947,6 +948,7 @@ void Engine::pumpLanes()
             pumpLane(index);
         }
     }
+    flushDispatch();
 }
 
 void Engine::pumpLane(int index)
@@ -1012,7 +1014,17 @@ void Engine::dispatchStep(RunRecord *rec)
 {
     rec->stage = RunRecord::Stage::Executing;
     rec->ticket->outcome = Outcome();
-    m_executor->dispatch(rec->ticket);
+    ++m_executing;
+    m_toDispatch.push_back(rec->ticket); // handed over in one batch by flushDispatch()
+}
+
+void Engine::flushDispatch()
+{
+    if (m_toDispatch.empty())
+        return;
+    std::vector<RunTicket *> batch;
+    batch.swap(m_toDispatch);
+    m_executor->dispatch(batch);
 }
 
 bool Engine::event(QEvent *e)
@@ -1041,9 +1053,17 @@ bool Engine::drainInbox()
     bool any = false;
     for (;;) {
         m_inbox.takeAll(m_inboxScratch);
+        if (m_inboxScratch.empty() && m_executing > 0 && any && !m_clock->isVirtual()) {
+            // Under load the next report is usually microseconds away: a short spin is far
+            // cheaper than sleeping in the event loop and being woken for it.
+            if (m_inbox.waitBriefly())
+                m_inbox.takeAll(m_inboxScratch);
+        }
         if (m_inboxScratch.empty())
             return any;
         any = true;
+        if (m_turnDepth > 0)
+            m_turnNow = m_clock->now();
         for (InboxItem &item : m_inboxScratch) {
             if (item.kind == InboxItem::Kind::Finished)
                 onFinished(item.ticket);
@@ -1106,6 +1126,7 @@ void Engine::onReport(InboxItem &item)
 
 void Engine::onFinished(RunTicket *ticket)
 {
+    --m_executing;
     auto *rec = static_cast<RunRecord *>(ticket->owner);
     if (rec->stage == RunRecord::Stage::Zombie) {
         --m_zombies;

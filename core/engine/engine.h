@@ -189,7 +189,8 @@ private:
     void admitToLane(RunRecord *run) override;
     void armDebounce(SessionQueue *queue, TimeMs at) override;
     int effectiveConcurrency(const SessionQueue &queue) const override;
-    TimeMs now() const override { return m_clock->now(); }
+    /// Time of the current turn (one clock read per turn or inbox batch); the clock otherwise.
+    TimeMs now() const override { return m_turnDepth > 0 ? m_turnNow : m_clock->now(); }
 
     void endTurn();
     bool drainInbox();
@@ -197,6 +198,7 @@ private:
     void pumpLane(int index);
     void startRun(RunRecord *rec);
     void dispatchStep(RunRecord *rec);
+    void flushDispatch();
     void onFinished(RunTicket *ticket);
     void onReport(InboxItem &item);
     void finishRun(RunRecord *rec, RunState state, ErrorCode code, const QString &text);
@@ -241,6 +243,7 @@ private:
     std::vector<RunTicket *> m_freeTickets;
     std::vector<RunTicket *> m_allTickets;
     std::vector<InboxItem> m_inboxScratch;
+    std::vector<RunTicket *> m_toDispatch;
     std::vector<int> m_dirtyLanes;
     std::vector<bool> m_laneDirtyFlags;
     QSet<SessionId> m_dirtySessions;
@@ -251,6 +254,8 @@ private:
     PauseState m_pause;
     EngineCounters m_counters;
     int m_turnDepth = 0;
+    TimeMs m_turnNow = 0;
+    int m_executing = 0; ///< tickets handed to the executor and not yet reported back
     int m_zombies = 0;
     int m_parkedAtShutdown = 0;
     Clock::TimerId m_idleTimer = 0;

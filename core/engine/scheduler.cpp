@@ -8,6 +8,7 @@
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
 
+#include <QMetaMethod>
 #include <QSemaphore>
 #include <QThread>
 #include <QTimer>
@@ -30,6 +31,10 @@ public:
     Engine *engine = nullptr;
     QTimer *snapshotTimer = nullptr;
     std::unique_ptr<DemoWorkload> demo;
+    std::atomic<int> eventListeners{0};
+    QMetaObject::Connection forwarding; ///< engine -> coalescer, only while someone listens
+    EventBatch pendingEvents;
+    bool flushArmed = false;
     QString location;
     std::atomic<bool> running{false};
     bool pendingFull = false;
@@ -72,7 +77,7 @@ Expected<std::unique_ptr<Scheduler>> Scheduler::open(SchedulerOptions options)
         d->clock = new SystemClock;
         d->executor = new PoolExecutor(d->options.workerThreads);
         d->engine = new Engine(d->clock, d->store.get(), d->executor, &d->handlers, d->options.engine);
-        QObject::connect(d->engine, &Engine::eventsReady, self, &Scheduler::eventsReady);
+        self->updateEventForwarding();
         startError = d->engine->start();
         if (!startError.isError()) {
             d->snapshotTimer = new QTimer;
@@ -124,6 +129,59 @@ void Scheduler::requestFullSnapshot()
     Private *p = d.get();
     if (p->anchor)
         QMetaObject::invokeMethod(p->anchor, [p] { p->pendingFull = true; }, Qt::QueuedConnection);
+}
+
+void Scheduler::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&Scheduler::eventsReady) && d->eventListeners++ == 0)
+        updateEventForwarding();
+}
+
+void Scheduler::disconnectNotify(const QMetaMethod &signal)
+{
+    // An invalid method means "everything was disconnected".
+    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&Scheduler::eventsReady))
+        && d->eventListeners > 0 && --d->eventListeners == 0)
+        updateEventForwarding();
+}
+
+void Scheduler::updateEventForwarding()
+{
+    Private *p = d.get();
+    if (!p->anchor)
+        return;
+    Scheduler *self = this;
+    auto apply = [p, self] {
+        if (!p->engine)
+            return;
+        const bool want = p->eventListeners.load() > 0;
+        if (want && !p->forwarding) {
+            p->forwarding = QObject::connect(
+                p->engine, &Engine::eventsReady, p->anchor,
+                [p, self](const EventBatch &batch) {
+                    p->pendingEvents += batch;
+                    if (p->flushArmed)
+                        return;
+                    p->flushArmed = true;
+                    QTimer::singleShot(qMax(1, p->options.eventIntervalMs), p->anchor, [p, self] {
+                        p->flushArmed = false;
+                        EventBatch out;
+                        out.swap(p->pendingEvents);
+                        if (!out.isEmpty())
+                            Q_EMIT self->eventsReady(out);
+                    });
+                },
+                Qt::DirectConnection);
+        } else if (!want && p->forwarding) {
+            QObject::disconnect(p->forwarding);
+            p->forwarding = {};
+            p->pendingEvents.clear();
+        }
+    };
+    if (QThread::currentThread() == &p->thread)
+        apply();
+    else
+        QMetaObject::invokeMethod(p->anchor, apply, Qt::QueuedConnection);
 }
 
 void Scheduler::setDemoRunning(bool running)

@@ -22,6 +22,8 @@ struct SchedulerOptions
     int workerThreads = 0;
     /// How often views get an EngineSnapshot (SPEC E3: at most every 50 ms).
     int snapshotIntervalMs = 100;
+    /// Events are delivered in batches at most this often (SPEC E3: <= 20 Hz).
+    int eventIntervalMs = 50;
     /// Extra handlers to register before the engine starts (built-ins are always there).
     std::function<void(HandlerRegistry &)> registerHandlers;
 };
@@ -73,13 +75,20 @@ public:
     void setDemoRunning(bool running);
 
 Q_SIGNALS:
-    /// Per-turn event batches from the engine (queued to receivers on other threads).
+    /// Coalesced event batches (SPEC E3), emitted on the engine thread at most every
+    /// eventIntervalMs; receivers on other threads get them queued. The engine only builds
+    /// events while something is connected here.
     void eventsReady(const Yard::EventBatch &events);
     /// Periodic state for views, only when something changed.
     void snapshotReady(const Yard::EngineSnapshot &snapshot);
 
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
+
 private:
     Scheduler();
+    void updateEventForwarding();
     class Private;
     std::unique_ptr<Private> d;
 };

@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QThread>
 
 namespace Yard {
 
@@ -24,6 +25,7 @@ void Inbox::push(InboxItem &&item)
     {
         QMutexLocker locker(&m_mutex);
         m_items.push_back(std::move(item));
+        m_count.store(int(m_items.size()), std::memory_order_release);
         if (!m_posted) {
             m_posted = true;
             post = true;
@@ -38,7 +40,18 @@ void Inbox::takeAll(std::vector<InboxItem> &out)
     out.clear();
     QMutexLocker locker(&m_mutex);
     out.swap(m_items);
+    m_count.store(0, std::memory_order_release);
     m_posted = false;
+}
+
+bool Inbox::waitBriefly() const
+{
+    for (int i = 0; i < 64; ++i) {
+        if (m_count.load(std::memory_order_acquire) > 0)
+            return true;
+        QThread::yieldCurrentThread();
+    }
+    return m_count.load(std::memory_order_acquire) > 0;
 }
 
 bool Inbox::isEmpty() const

@@ -5,6 +5,7 @@
 #include <QMutex>
 #include <QString>
 
+#include <atomic>
 #include <vector>
 
 class QObject;
@@ -40,6 +41,8 @@ public:
     /// Moves every pending item into `out` (which is cleared first).
     void takeAll(std::vector<InboxItem> &out);
     bool isEmpty() const;
+    /// Spins (yielding the CPU) for a few microseconds; true as soon as an item is there.
+    bool waitBriefly() const;
 
     static int eventType();
 
@@ -47,6 +50,7 @@ private:
     QObject *m_target;
     mutable QMutex m_mutex;
     std::vector<InboxItem> m_items;
+    std::atomic<int> m_count{0};
     bool m_posted = false;
 };
 

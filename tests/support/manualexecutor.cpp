@@ -6,10 +6,12 @@
 
 namespace Yard::Test {
 
-void ManualExecutor::dispatch(RunTicket *ticket)
+void ManualExecutor::dispatch(const std::vector<RunTicket *> &tickets)
 {
-    m_held.append(ticket);
-    m_dispatched.append(ticket->request.runId);
+    for (RunTicket *ticket : tickets) {
+        m_held.append(ticket);
+        m_dispatched.append(ticket->request.runId);
+    }
     m_maxHeld = qMax(m_maxHeld, int(m_held.size()));
 }
 

@@ -14,7 +14,7 @@ namespace Yard::Test {
 class ManualExecutor final : public Executor
 {
 public:
-    void dispatch(RunTicket *ticket) override;
+    void dispatch(const std::vector<RunTicket *> &tickets) override;
     bool waitForDone(int) override { return true; }
 
     /// Runs currently held (dispatched, not yet finished), in dispatch order.

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// yardbench: performance harness. Every figure is a ratio against a baseline measured in the
+// same run, on the same machine, so noisy machines still give comparable numbers.
+//
+//   yardbench dispatch [--runs N] [--sessions S]   scheduler path vs a bare QThreadPool
+//   yardbench durable  [--runs N] [--sessions S]   the same with the SQLite store on
+#include "engine/scheduler.h"
+#include "store/sqlitestore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <atomic>
+#include <cstdio>
+
+using namespace Yard;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Config
+{
+    qint64 runs = 1'000'000;
+    int sessions = 10'000;
+};
+
+class EmptyTask final : public QRunnable
+{
+public:
+    explicit EmptyTask(std::atomic<qint64> *done)
+        : m_done(done)
+    {}
+    void run() override { m_done->fetch_add(1, std::memory_order_relaxed); }
+
+private:
+    std::atomic<qint64> *m_done;
+};
+
+/// Baseline: the same number of empty tasks through a bare QThreadPool (default size).
+double bareThreadPoolRate(qint64 runs)
+{
+    QThreadPool pool;
+    std::atomic<qint64> done{0};
+    QElapsedTimer t;
+    t.start();
+    for (qint64 i = 0; i < runs; ++i)
+        pool.start(new EmptyTask(&done));
+    pool.waitForDone();
+    const double secs = double(t.nsecsElapsed()) / 1e9;
+    if (done.load() != runs)
+        std::fprintf(stderr, "baseline lost tasks: %lld of %lld\n", qlonglong(done.load()), qlonglong(runs));
+    return double(runs) / secs;
+}
+
+struct SchedulerRun
+{
+    double rate = 0;
+    double seconds = 0;
+    qint64 completed = 0;
+};
+
+/// Sessions are created, then every session gets runs/sessions empty runs, session by session
+/// (the workload that deadlocks goclaw), in chunks posted to the engine thread. The clock stops
+/// when the subscriber has seen every run.completed event.
+SchedulerRun schedulerRate(const Config &cfg, const QString &dbPath, QString *detail)
+{
+    SchedulerOptions options;
+    options.databasePath = dbPath;
+    options.engine.defaultQueue.cap = int(cfg.runs / cfg.sessions) + 1;
+    options.engine.defaultQueue.debounceMs = 0;
+    options.engine.messageHandler = u"noop"_s;
+    auto opened = Scheduler::open(options);
+    if (!opened) {
+        std::fprintf(stderr, "yardbench: %s\n", qPrintable(opened.error().toString()));
+        std::exit(1);
+    }
+    std::unique_ptr<Scheduler> scheduler = std::move(opened).value();
+
+    // Sessions first (not timed).
+    auto ids = std::make_shared<QVector<SessionId>>();
+    {
+        QEventLoop loop;
+        scheduler->call(
+            &loop,
+            [cfg, ids](Engine &e) {
+                e.batch([&] {
+                    for (int s = 0; s < cfg.sessions; ++s) {
+                        SessionSpec spec;
+                        spec.key = u"bench-%1"_s.arg(s);
+                        ids->append(e.createSession(spec).value().id);
+                    }
+                });
+                return 0;
+            },
+            [&loop](int) { loop.quit(); });
+        loop.exec();
+    }
+
+    qint64 completed = 0;
+    QEventLoop loop;
+    QObject::connect(scheduler.get(), &Scheduler::eventsReady, &loop,
+                     [&](const EventBatch &batch) {
+                         for (const Event &e : batch)
+                             completed += e.type == EventType::RunCompleted;
+                         if (completed >= cfg.runs)
+                             loop.quit();
+                     });
+    const int perSession = int(cfg.runs / cfg.sessions);
+    QElapsedTimer t;
+    t.start();
+    constexpr int kSessionsPerPost = 50;
+    for (int first = 0; first < cfg.sessions; first += kSessionsPerPost) {
+        scheduler->post([ids, first, perSession, sessions = cfg.sessions](Engine &e) {
+            e.batch([&] {
+                RunSubmission sub;
+                sub.handler = u"noop"_s;
+                for (int s = first; s < qMin(sessions, first + kSessionsPerPost); ++s) {
+                    sub.sessionId = ids->at(s);
+                    for (int m = 0; m < perSession; ++m)
+                        e.submitRun(sub);
+                }
+            });
+        });
+    }
+    QTimer watchdog;
+    watchdog.setSingleShot(true);
+    QObject::connect(&watchdog, &QTimer::timeout, &loop, [&] {
+        std::fprintf(stderr, "yardbench: timed out with %lld of %lld runs completed\n",
+                     qlonglong(completed), qlonglong(cfg.runs));
+        loop.quit();
+    });
+    watchdog.start(600'000);
+    loop.exec();
+    double secs = double(t.nsecsElapsed()) / 1e9;
+
+    if (!dbPath.isEmpty()) {
+        // Durable means on disk: include the final commit.
+        QEventLoop flushed;
+        scheduler->post([&flushed](Engine &) {
+            QMetaObject::invokeMethod(&flushed, &QEventLoop::quit, Qt::QueuedConnection);
+        });
+        scheduler->shutdown(60'000); // flushes every batch before returning
+        secs = double(t.nsecsElapsed()) / 1e9;
+    }
+    scheduler.reset();
+    SchedulerRun r;
+    r.seconds = secs;
+    r.completed = completed;
+    r.rate = double(completed) / secs;
+    if (!dbPath.isEmpty() && detail) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"bench-check"_s);
+        db.setDatabaseName(dbPath);
+        db.open();
+        QSqlQuery q(db);
+        q.exec(u"SELECT count(*) FROM runs WHERE state = 'completed' AND started_at > 0 "
+               "AND finished_at >= started_at"_s);
+        q.next();
+        *detail = u"rows_completed_on_disk=%1"_s.arg(q.value(0).toLongLong());
+        q = QSqlQuery();
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"bench-check"_s);
+    }
+    return r;
+}
+
+int dispatch(const Config &cfg)
+{
+    std::printf("yardbench dispatch: %lld empty runs over %d sessions (%d threads)\n",
+                qlonglong(cfg.runs), cfg.sessions, QThread::idealThreadCount());
+    const double bare = bareThreadPoolRate(cfg.runs);
+    std::printf("bare_qthreadpool   runs/s=%.0f\n", bare);
+    std::fflush(stdout);
+    const SchedulerRun ours = schedulerRate(cfg, QString(), nullptr);
+    std::printf("yardmaster         runs/s=%.0f  (%.2f s, %lld completion events)\n", ours.rate,
+                ours.seconds, qlonglong(ours.completed));
+    std::printf("ratio=%.3f  (goal >= 0.25)\n", ours.rate / bare);
+    return ours.completed == cfg.runs ? 0 : 1;
+}
+
+int durable(const Config &cfg)
+{
+    std::printf("yardbench durable: %lld empty runs over %d sessions, SQLite store on\n",
+                qlonglong(cfg.runs), cfg.sessions);
+    const SchedulerRun memory = schedulerRate(cfg, QString(), nullptr);
+    std::printf("in_memory          runs/s=%.0f\n", memory.rate);
+    std::fflush(stdout);
+    QTemporaryDir dir;
+    QString detail;
+    const SchedulerRun disk = schedulerRate(cfg, dir.filePath(u"bench.db"_s), &detail);
+    std::printf("durable            runs/s=%.0f  (%.2f s incl. final commit; %s)\n", disk.rate,
+                disk.seconds, qPrintable(detail));
+    std::printf("ratio=%.3f  (durable / in-memory)  goal: durable >= 50000 runs/s\n",
+                disk.rate / memory.rate);
+    return disk.completed == cfg.runs ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"yardbench"_s);
+    qputenv("QT_LOGGING_RULES", "yard.*.info=false");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Yardmaster performance harness"_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable"_s);
+    parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
+    parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
+    parser.process(app);
+    Config cfg;
+    if (parser.isSet(u"runs"_s))
+        cfg.runs = parser.value(u"runs"_s).toLongLong();
+    if (parser.isSet(u"sessions"_s))
+        cfg.sessions = parser.value(u"sessions"_s).toInt();
+    if (cfg.runs <= 0 || cfg.sessions <= 0 || cfg.runs % cfg.sessions != 0) {
+        std::fprintf(stderr, "yardbench: --runs must be a positive multiple of --sessions\n");
+        return 2;
+    }
+    const QStringList args = parser.positionalArguments();
+    const QString what = args.value(0);
+    if (what == u"dispatch")
+        return dispatch(cfg);
+    if (what == u"durable")
+        return durable(cfg);
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch or durable\n",
+                 qPrintable(what));
+    return 2;
+}
