@@ -5,6 +5,9 @@
 //   yardbench dispatch [--runs N] [--sessions S]   scheduler path vs a bare QThreadPool
 //   yardbench durable  [--runs N] [--sessions S]   the same with the SQLite store on
 #include "engine/scheduler.h"
+#include "exec/executor.h"
+#include "exec/handlerregistry.h"
+#include "store/memorystore.h"
 #include "store/sqlitestore.h"
 
 #include <QCommandLineParser>
@@ -28,6 +31,9 @@ struct Config
 {
     qint64 runs = 1'000'000;
     int sessions = 10'000;
+    /// Lanes the sessions are spread over, round-robin (default: the four default lanes).
+    QStringList lanes{QStringLiteral("main"), QStringLiteral("subagent"), QStringLiteral("team"),
+                      QStringLiteral("cron")};
 };
 
 class EmptyTask final : public QRunnable
@@ -93,6 +99,7 @@ SchedulerRun schedulerRate(const Config &cfg, const QString &dbPath, QString *de
                     for (int s = 0; s < cfg.sessions; ++s) {
                         SessionSpec spec;
                         spec.key = u"bench-%1"_s.arg(s);
+                        spec.lane = cfg.lanes.at(s % cfg.lanes.size());
                         ids->append(e.createSession(spec).value().id);
                     }
                 });
@@ -170,10 +177,68 @@ SchedulerRun schedulerRate(const Config &cfg, const QString &dbPath, QString *de
     return r;
 }
 
+/// The engine alone: the same workload on one thread with the inline executor, so the figure is
+/// the engine's own cost per run with no thread hand-offs.
+double engineOnlyRate(const Config &cfg, bool withEvents)
+{
+    SystemClock clock;
+    MemoryStore store;
+    InlineExecutor executor;
+    HandlerRegistry handlers;
+    handlers.addBuiltins();
+    EngineOptions options;
+    options.defaultQueue.cap = int(cfg.runs / cfg.sessions) + 1;
+    options.defaultQueue.debounceMs = 0;
+    Engine engine(&clock, &store, &executor, &handlers, options);
+    qint64 events = 0;
+    if (withEvents)
+        QObject::connect(&engine, &Engine::eventsReady, &engine,
+                         [&events](const EventBatch &b) { events += b.size(); });
+    engine.start();
+    QVector<SessionId> ids;
+    for (int s = 0; s < cfg.sessions; ++s) {
+        SessionSpec spec;
+        spec.key = u"bench-%1"_s.arg(s);
+        spec.lane = cfg.lanes.at(s % cfg.lanes.size());
+        ids.append(engine.createSession(spec).value().id);
+    }
+    const int perSession = int(cfg.runs / cfg.sessions);
+    QElapsedTimer t;
+    t.start();
+    for (int first = 0; first < cfg.sessions; first += 50) {
+        engine.batch([&] {
+            RunSubmission sub;
+            sub.handler = u"noop"_s;
+            for (int s = first; s < qMin(cfg.sessions, first + 50); ++s) {
+                sub.sessionId = ids[s];
+                for (int m = 0; m < perSession; ++m)
+                    engine.submitRun(sub);
+            }
+        });
+    }
+    while (engine.counters().completed < quint64(cfg.runs))
+        engine.processInbox();
+    return double(cfg.runs) / (double(t.nsecsElapsed()) / 1e9);
+}
+
+int engineOnly(const Config &cfg)
+{
+    std::printf("yardbench engine: %lld empty runs over %d sessions, one thread, inline executor\n",
+                qlonglong(cfg.runs), cfg.sessions);
+    const double bare = bareThreadPoolRate(cfg.runs);
+    const double quiet = engineOnlyRate(cfg, false);
+    const double loud = engineOnlyRate(cfg, true);
+    std::printf("bare_qthreadpool   runs/s=%.0f\nengine_no_events   runs/s=%.0f  (%.0f ns/run)\n"
+                "engine_events      runs/s=%.0f  (%.0f ns/run)\nratio=%.3f  (engine with events / bare pool)\n",
+                bare, quiet, 1e9 / quiet, loud, 1e9 / loud, loud / bare);
+    return 0;
+}
+
 int dispatch(const Config &cfg)
 {
-    std::printf("yardbench dispatch: %lld empty runs over %d sessions (%d threads)\n",
-                qlonglong(cfg.runs), cfg.sessions, QThread::idealThreadCount());
+    std::printf("yardbench dispatch: %lld empty runs over %d sessions in lanes %s (%d cores)\n",
+                qlonglong(cfg.runs), cfg.sessions, qPrintable(cfg.lanes.join(QLatin1Char(','))),
+                QThread::idealThreadCount());
     const double bare = bareThreadPoolRate(cfg.runs);
     std::printf("bare_qthreadpool   runs/s=%.0f\n", bare);
     std::fflush(stdout);
@@ -211,15 +276,23 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
+    parser.addOption({u"lanes"_s,
+                      u"Comma-separated lanes the sessions are spread over (default "
+                      "main,subagent,team,cron: 210 slots)."_s,
+                      u"list"_s});
     parser.process(app);
     Config cfg;
     if (parser.isSet(u"runs"_s))
         cfg.runs = parser.value(u"runs"_s).toLongLong();
     if (parser.isSet(u"sessions"_s))
         cfg.sessions = parser.value(u"sessions"_s).toInt();
+    if (parser.isSet(u"lanes"_s))
+        cfg.lanes = parser.value(u"lanes"_s).split(u',', Qt::SkipEmptyParts);
+    if (cfg.lanes.isEmpty())
+        cfg.lanes = QStringList{u"main"_s};
     if (cfg.runs <= 0 || cfg.sessions <= 0 || cfg.runs % cfg.sessions != 0) {
         std::fprintf(stderr, "yardbench: --runs must be a positive multiple of --sessions\n");
         return 2;
@@ -230,6 +303,8 @@ int main(int argc, char **argv)
         return dispatch(cfg);
     if (what == u"durable")
         return durable(cfg);
+    if (what == u"engine")
+        return engineOnly(cfg);
     std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch or durable\n",
                  qPrintable(what));
     return 2;

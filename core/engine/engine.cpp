@@ -160,6 +160,8 @@ Error Engine::start()
         auto *rec = new RunRecord;
         rec->run = std::move(run);
         rec->laneIndex = m_lanes.resolve(rec->run.lane);
+        rec->run.lane = m_lanes.at(rec->laneIndex).name();
+        rec->laneId = m_lanes.at(rec->laneIndex).id();
         m_runs.emplace(rec->run.id, rec);
         if (wasRunning) {
             persist(rec);
@@ -448,6 +450,7 @@ RunRecord *Engine::newRecord(SessionId session, const QString &handler, const QS
     r.payloadJson = payload;
     rec->laneIndex = m_lanes.resolve(lane);
     r.lane = m_lanes.at(rec->laneIndex).name();
+    rec->laneId = m_lanes.at(rec->laneIndex).id();
     r.priority = priority;
     r.state = RunState::Queued;
     r.createdAt = r.updatedAt = now();
@@ -768,7 +771,7 @@ Error Engine::setLaneLimit(const QString &name, int limit)
     Event e;
     e.type = EventType::LaneChanged;
     e.time = now();
-    e.lane = name;
+    e.lane = LaneNames::intern(name);
     e.value = lane.limit();
     e.text = u"limit %1"_s.arg(lane.limit());
     emitEvent(std::move(e));
@@ -789,7 +792,7 @@ Error Engine::setLanePaused(const QString &name, bool paused)
     Event e;
     e.type = EventType::LaneChanged;
     e.time = now();
-    e.lane = name;
+    e.lane = LaneNames::intern(name);
     e.value = lane.limit();
     e.text = paused ? u"paused"_s : u"resumed"_s;
     emitEvent(std::move(e));
@@ -929,10 +932,9 @@ void Engine::endTurn()
     --m_turnDepth;
     m_store->handOver();
     if (!m_events.isEmpty()) {
-        EventBatch batch;
-        batch.swap(m_events);
         if (m_recordEvents)
-            Q_EMIT eventsReady(batch);
+            Q_EMIT eventsReady(m_events);
+        m_events.clear(); // keeps its capacity unless a receiver kept a shared copy
     }
 }
 
@@ -1051,13 +1053,16 @@ void Engine::processInbox()
 bool Engine::drainInbox()
 {
     bool any = false;
+    m_inbox.beginDraining(); // workers need not post wake-ups while we are here
     for (;;) {
-        m_inbox.takeAll(m_inboxScratch);
-        if (m_inboxScratch.empty() && m_executing > 0 && any && !m_clock->isVirtual()) {
+        if (!m_inbox.takeOrFinish(m_inboxScratch) && m_executing > 0 && any
+            && !m_clock->isVirtual()) {
             // Under load the next report is usually microseconds away: a short spin is far
             // cheaper than sleeping in the event loop and being woken for it.
-            if (m_inbox.waitBriefly())
-                m_inbox.takeAll(m_inboxScratch);
+            if (m_inbox.waitBriefly()) {
+                m_inbox.beginDraining();
+                m_inbox.takeOrFinish(m_inboxScratch);
+            }
         }
         if (m_inboxScratch.empty())
             return any;
@@ -1284,7 +1289,7 @@ void Engine::emitEvent(EventType type, const RunRecord *rec, ErrorCode code, con
     e.code = code;
     e.priority = rec->run.priority;
     e.value = value;
-    e.lane = rec->run.lane;
+    e.lane = rec->laneId;
     e.text = text;
     m_events.append(std::move(e));
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lane.h"
 
+#include "model/lanenames.h"
+
 namespace Yard {
 
 Lane::Lane(QString name, int limit)
     : m_name(std::move(name))
+    , m_id(LaneNames::intern(m_name))
     , m_limit(limit <= 0 ? 2 : limit)
 {}
 

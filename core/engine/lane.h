@@ -51,6 +51,7 @@ public:
     Lane(QString name, int limit);
 
     const QString &name() const { return m_name; }
+    quint16 id() const { return m_id; }
     int limit() const { return m_limit; }
     /// Limits <= 0 become 2 (goclaw).
     void setLimit(int limit);
@@ -83,6 +84,7 @@ public:
 
 private:
     QString m_name;
+    quint16 m_id;
     int m_limit;
     bool m_paused = false;
     int m_active = 0;

@@ -30,6 +30,7 @@ struct RunRecord
     Clock::TimerId stepTimer = 0;
     quint64 laneSeq = 0;
     int laneIndex = 0;
+    quint16 laneId = 0; ///< LaneNames id of run.lane
     quint32 generation = 0; ///< session generation at enqueue (SPEC Q9 Reset)
     bool holdsSlot = false;
     bool interruptRequested = false;

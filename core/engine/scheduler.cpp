@@ -32,6 +32,7 @@ public:
     QTimer *snapshotTimer = nullptr;
     std::unique_ptr<DemoWorkload> demo;
     std::atomic<int> eventListeners{0};
+    std::atomic<int> snapshotListeners{0};
     QMetaObject::Connection forwarding; ///< engine -> coalescer, only while someone listens
     EventBatch pendingEvents;
     bool flushArmed = false;
@@ -83,6 +84,8 @@ Expected<std::unique_ptr<Scheduler>> Scheduler::open(SchedulerOptions options)
             d->snapshotTimer = new QTimer;
             d->snapshotTimer->setInterval(qMax(50, d->options.snapshotIntervalMs));
             QObject::connect(d->snapshotTimer, &QTimer::timeout, d->anchor, [d, self] {
+                if (d->snapshotListeners.load() == 0)
+                    return; // nobody watches: do not walk the sessions
                 const bool full = std::exchange(d->pendingFull, false);
                 EngineSnapshot snap = d->engine->snapshot(full);
                 Q_EMIT self->snapshotReady(snap);
@@ -133,12 +136,17 @@ void Scheduler::requestFullSnapshot()
 
 void Scheduler::connectNotify(const QMetaMethod &signal)
 {
+    if (signal == QMetaMethod::fromSignal(&Scheduler::snapshotReady))
+        ++d->snapshotListeners;
     if (signal == QMetaMethod::fromSignal(&Scheduler::eventsReady) && d->eventListeners++ == 0)
         updateEventForwarding();
 }
 
 void Scheduler::disconnectNotify(const QMetaMethod &signal)
 {
+    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&Scheduler::snapshotReady))
+        && d->snapshotListeners > 0)
+        --d->snapshotListeners;
     // An invalid method means "everything was disconnected".
     if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&Scheduler::eventsReady))
         && d->eventListeners > 0 && --d->eventListeners == 0)
@@ -167,6 +175,7 @@ void Scheduler::updateEventForwarding()
                         p->flushArmed = false;
                         EventBatch out;
                         out.swap(p->pendingEvents);
+                        p->pendingEvents.reserve(out.size());
                         if (!out.isEmpty())
                             Q_EMIT self->eventsReady(out);
                     });

@@ -2,6 +2,7 @@
 #include "executor.h"
 
 #include "runticket.h"
+#include "spinwait.h"
 
 #include <QDeadlineTimer>
 #include <QMutex>
@@ -10,12 +11,17 @@
 #include <QWaitCondition>
 
 #include <deque>
+#include <unordered_map>
 
 namespace Yard {
 
 namespace {
 constexpr int kIdleLingerMs = 200;   ///< an idle drainer gives its thread back after this
 constexpr int kStallCheckMs = 2;     ///< the monitor's look at a queue that is not moving
+constexpr qint64 kSpinNs = 20'000;   ///< an out-of-work drainer spins this long before sleeping
+constexpr int kMaxBatch = 32;        ///< tickets of fast handlers a drainer takes at once
+constexpr int kReportSlice = 8;      ///< fast runs reported together
+constexpr qint64 kFastNs = 50'000;   ///< handlers averaging below this count as fast
 
 thread_local void *t_resource = nullptr;
 thread_local bool t_resourceMade = false;
@@ -31,7 +37,8 @@ public:
     QThreadPool pool;
     ResourceFactory factory;
     int maxDrainers = 64;
-    int eagerDrainers = 2;
+    int eagerDrainers = 1;
+    int cores = 2;
     int nextWorkerIndex = 0;
 
     mutable QMutex mutex;
@@ -40,7 +47,9 @@ public:
     QWaitCondition done;    ///< waitForDone waits here
     std::deque<RunTicket *> ready;
     std::atomic<int> readyCount{0};
+    std::atomic<bool> stopFlag{false};
     int spinning = 0;
+    bool monitorAsleep = false;
     int drainers = 0;
     int idle = 0;
     int wakesPending = 0;
@@ -48,6 +57,14 @@ public:
     quint64 taken = 0;
     bool stopping = false;
     QThread *monitorThread = nullptr;
+    /// Typical duration per handler (EWMA, ns); unknown handlers are treated as slow.
+    std::unordered_map<const Handler *, qint64> handlerNs;
+
+    bool isFast(const RunTicket *t) const
+    {
+        auto it = handlerNs.find(t->handler.get());
+        return it != handlerNs.end() && it->second < kFastNs;
+    }
 };
 
 void PoolExecutor::Private::startDrainers(int n)
@@ -70,18 +87,54 @@ void PoolExecutor::Private::drain()
         t_resource = factory(index);
     }
     QMutexLocker locker(&mutex);
+    std::vector<RunTicket *> batch;
+    std::vector<qint64> durations;
+    std::vector<InboxItem> reports;
+    std::vector<const Handler *> handlerOf;
     for (;;) {
         if (!ready.empty()) {
-            RunTicket *t = ready.front();
+            // One ticket, plus following tickets of handlers known to be fast: a short run
+            // should not pay two lock hand-offs, and a slow one must never hold others hostage.
+            batch.clear();
+            batch.push_back(ready.front());
             ready.pop_front();
+            if (isFast(batch.front())) {
+                while (!ready.empty() && int(batch.size()) < kMaxBatch && isFast(ready.front())) {
+                    batch.push_back(ready.front());
+                    ready.pop_front();
+                }
+            }
             readyCount.store(int(ready.size()), std::memory_order_relaxed);
-            ++busy;
-            ++taken;
+            handlerOf.clear();
+            for (const RunTicket *t : batch)
+                handlerOf.push_back(t->handler.get());
+            Inbox *inbox = batch.front()->inbox; // every ticket reports to its engine's inbox
+            busy += int(batch.size());
+            taken += batch.size();
             locker.unlock();
-            t->resource = t_resource;
-            t->run();
+            durations.clear();
+            QElapsedTimer timer;
+            for (RunTicket *t : batch) {
+                timer.start();
+                t->resource = t_resource;
+                t->execute();
+                durations.push_back(timer.nsecsElapsed());
+                reports.push_back(t->finishedItem());
+                // Slow runs are reported at once; fast ones in slices, so the engine works on
+                // the first reports while this thread runs the rest.
+                if (batch.size() == 1 || durations.back() >= kFastNs
+                    || int(reports.size()) >= kReportSlice)
+                    inbox->pushAll(reports);
+            }
+            inbox->pushAll(reports);
             locker.relock();
-            if (--busy == 0 && ready.empty())
+            for (size_t i = 0; i < batch.size(); ++i) {
+                // The ticket may already be recycled; its handler pointer is only a map key.
+                qint64 &avg = handlerNs[handlerOf[i]];
+                avg = avg == 0 ? durations[i] : (avg * 7 + durations[i]) / 8;
+            }
+            busy -= int(batch.size());
+            if (busy == 0 && ready.empty())
                 done.wakeAll();
             continue;
         }
@@ -91,8 +144,8 @@ void PoolExecutor::Private::drain()
         // batch within microseconds, and catching it here saves two futex calls per batch.
         ++spinning;
         locker.unlock();
-        for (int i = 0; i < 64 && readyCount.load(std::memory_order_acquire) == 0; ++i)
-            QThread::yieldCurrentThread();
+        spinUntil([this] { return readyCount.load(std::memory_order_acquire) > 0 || stopFlag.load(); },
+                  kSpinNs);
         locker.relock();
         --spinning;
         if (!ready.empty())
@@ -113,14 +166,21 @@ void PoolExecutor::Private::monitor()
     QMutexLocker locker(&mutex);
     while (!stopping) {
         if (ready.empty() || idle > 0) {
+            monitorAsleep = true;
             stalled.wait(&mutex, QDeadlineTimer(100));
+            monitorAsleep = false;
             continue;
         }
         const quint64 before = taken;
         stalled.wait(&mutex, QDeadlineTimer(kStallCheckMs));
-        if (!stopping && !ready.empty() && taken == before && idle == 0) {
+        if (stopping || ready.empty() || idle > 0 || spinning > 0)
+            continue;
+        if (taken == before) {
             // Every drainer is inside a handler that does not return quickly: add threads.
             startDrainers(int(qMin<size_t>(ready.size(), size_t(maxDrainers))));
+        } else if (drainers < cores) {
+            // Moving, but a backlog persists: CPU-bound handlers can use another core.
+            startDrainers(1);
         }
     }
 }
@@ -130,7 +190,10 @@ PoolExecutor::PoolExecutor(int maxThreads, ResourceFactory factory)
 {
     d->factory = std::move(factory);
     d->maxDrainers = maxThreads > 0 ? maxThreads : qMax(QThread::idealThreadCount(), 64);
-    d->eagerDrainers = qBound(1, QThread::idealThreadCount(), d->maxDrainers);
+    // The engine thread needs a core of its own: start cores - 1 drainers at once, more only
+    // when the monitor sees a backlog or a stall.
+    d->cores = qMax(1, QThread::idealThreadCount());
+    d->eagerDrainers = qBound(1, d->cores - 1, d->maxDrainers);
     d->pool.setObjectName(QStringLiteral("yard-workers"));
     d->pool.setMaxThreadCount(d->maxDrainers);
     d->pool.setExpiryTimeout(30'000);
@@ -144,6 +207,7 @@ PoolExecutor::~PoolExecutor()
     {
         QMutexLocker locker(&d->mutex);
         d->stopping = true;
+        d->stopFlag = true;
         d->work.wakeAll();
         d->stalled.wakeAll();
     }
@@ -170,7 +234,8 @@ void PoolExecutor::dispatch(const std::vector<RunTicket *> &tickets)
     remaining -= qMax(0, wake);
     if (remaining > 0 && d->drainers < d->eagerDrainers)
         d->startDrainers(qMin(remaining, d->eagerDrainers - d->drainers));
-    if (remaining > 0)
+    // The monitor only matters when drainers are all taken and no more may start eagerly.
+    if (remaining > 0 && d->monitorAsleep && d->drainers >= d->eagerDrainers && d->busy > 0)
         d->stalled.wakeOne();
 }
 

@@ -3,7 +3,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
-#include <QThread>
+#include "spinwait.h"
 
 namespace Yard {
 
@@ -26,13 +26,57 @@ void Inbox::push(InboxItem &&item)
         QMutexLocker locker(&m_mutex);
         m_items.push_back(std::move(item));
         m_count.store(int(m_items.size()), std::memory_order_release);
-        if (!m_posted) {
+        if (!m_posted && !m_draining) {
             m_posted = true;
             post = true;
         }
     }
     if (post && m_target)
         QCoreApplication::postEvent(m_target, new QEvent(QEvent::Type(eventType())));
+}
+
+void Inbox::pushAll(std::vector<InboxItem> &items)
+{
+    if (items.empty())
+        return;
+    bool post = false;
+    {
+        QMutexLocker locker(&m_mutex);
+        if (m_items.empty()) {
+            m_items.swap(items);
+        } else {
+            m_items.insert(m_items.end(), std::make_move_iterator(items.begin()),
+                           std::make_move_iterator(items.end()));
+        }
+        m_count.store(int(m_items.size()), std::memory_order_release);
+        if (!m_posted && !m_draining) {
+            m_posted = true;
+            post = true;
+        }
+    }
+    items.clear();
+    if (post && m_target)
+        QCoreApplication::postEvent(m_target, new QEvent(QEvent::Type(eventType())));
+}
+
+void Inbox::beginDraining()
+{
+    QMutexLocker locker(&m_mutex);
+    m_draining = true;
+}
+
+bool Inbox::takeOrFinish(std::vector<InboxItem> &out)
+{
+    out.clear();
+    QMutexLocker locker(&m_mutex);
+    if (m_items.empty()) {
+        m_draining = false;
+        return false;
+    }
+    out.swap(m_items);
+    m_count.store(0, std::memory_order_release);
+    m_posted = false; // a later push after draining ends must post again
+    return true;
 }
 
 void Inbox::takeAll(std::vector<InboxItem> &out)
@@ -46,12 +90,7 @@ void Inbox::takeAll(std::vector<InboxItem> &out)
 
 bool Inbox::waitBriefly() const
 {
-    for (int i = 0; i < 64; ++i) {
-        if (m_count.load(std::memory_order_acquire) > 0)
-            return true;
-        QThread::yieldCurrentThread();
-    }
-    return m_count.load(std::memory_order_acquire) > 0;
+    return spinUntil([this] { return m_count.load(std::memory_order_acquire) > 0; }, 20'000);
 }
 
 bool Inbox::isEmpty() const

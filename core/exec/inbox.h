@@ -38,10 +38,17 @@ public:
     explicit Inbox(QObject *target);
 
     void push(InboxItem &&item);
+    /// Appends several items under one lock (and at most one wake-up); `items` is emptied.
+    void pushAll(std::vector<InboxItem> &items);
     /// Moves every pending item into `out` (which is cleared first).
     void takeAll(std::vector<InboxItem> &out);
+    /// The consumer is draining: pushes need not wake it until takeOrFinish() finds nothing.
+    void beginDraining();
+    /// Like takeAll(); when nothing is pending it ends draining (atomically with the check, so
+    /// no push is left without a wake-up) and returns false.
+    bool takeOrFinish(std::vector<InboxItem> &out);
     bool isEmpty() const;
-    /// Spins (yielding the CPU) for a few microseconds; true as soon as an item is there.
+    /// Spins for up to 20 µs; true as soon as an item is there.
     bool waitBriefly() const;
 
     static int eventType();
@@ -52,6 +59,7 @@ private:
     std::vector<InboxItem> m_items;
     std::atomic<int> m_count{0};
     bool m_posted = false;
+    bool m_draining = false;
 };
 
 } // namespace Yard

@@ -61,14 +61,19 @@ void RunTicket::execute()
     }
 }
 
+InboxItem RunTicket::finishedItem() const
+{
+    InboxItem item;
+    item.ticket = const_cast<RunTicket *>(this);
+    item.runId = request.runId;
+    item.kind = InboxItem::Kind::Finished;
+    return item;
+}
+
 void RunTicket::run()
 {
     execute();
-    InboxItem item;
-    item.ticket = this;
-    item.runId = request.runId;
-    item.kind = InboxItem::Kind::Finished;
-    inbox->push(std::move(item));
+    inbox->push(finishedItem());
 }
 
 } // namespace Yard

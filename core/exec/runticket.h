@@ -2,6 +2,7 @@
 #pragma once
 
 #include "handler.h"
+#include "inbox.h"
 #include "outcome.h"
 #include "runrequest.h"
 
@@ -31,8 +32,10 @@ public:
     /// Runs the pre-execute hook (first step only) and one handler step, catching exceptions,
     /// then reports Finished to the inbox.
     void run() override;
-    /// The same without the report, for executors that run inline.
+    /// The same without the report, for executors that run inline or batch their reports.
     void execute();
+    /// The Finished report for this ticket.
+    InboxItem finishedItem() const;
 
     /// Prepares a recycled ticket for a new run.
     void reset();

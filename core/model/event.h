@@ -2,6 +2,7 @@
 #pragma once
 
 #include "errors.h"
+#include "lanenames.h"
 #include "ids.h"
 #include "priority.h"
 
@@ -63,8 +64,10 @@ struct Event
     ErrorCode code = ErrorCode::None;
     Priority priority = Priority::Normal;
     qint64 value = 0; ///< type-specific: merged count, lane limit, drained count, attempt…
-    QString lane;
+    quint16 lane = 0; ///< LaneNames id; see laneName()
     QString text;     ///< human detail: error message, pause reason, actor…
+
+    QString laneName() const { return LaneNames::name(lane); }
 };
 
 using EventBatch = QVector<Event>;
