@@ -19,6 +19,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -31,6 +32,7 @@ struct Config
 {
     qint64 runs = 1'000'000;
     int sessions = 10'000;
+    int repeat = 1; ///< alternate baseline and measured runs; report medians
     /// Lanes the sessions are spread over, round-robin (default: the four default lanes).
     QStringList lanes{QStringLiteral("main"), QStringLiteral("subagent"), QStringLiteral("team"),
                       QStringLiteral("cron")};
@@ -234,19 +236,37 @@ int engineOnly(const Config &cfg)
     return 0;
 }
 
+double median(QVector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
 int dispatch(const Config &cfg)
 {
     std::printf("yardbench dispatch: %lld empty runs over %d sessions in lanes %s (%d cores)\n",
                 qlonglong(cfg.runs), cfg.sessions, qPrintable(cfg.lanes.join(QLatin1Char(','))),
                 QThread::idealThreadCount());
-    const double bare = bareThreadPoolRate(cfg.runs);
-    std::printf("bare_qthreadpool   runs/s=%.0f\n", bare);
-    std::fflush(stdout);
-    const SchedulerRun ours = schedulerRate(cfg, QString(), nullptr);
-    std::printf("yardmaster         runs/s=%.0f  (%.2f s, %lld completion events)\n", ours.rate,
-                ours.seconds, qlonglong(ours.completed));
-    std::printf("ratio=%.3f  (goal >= 0.25)\n", ours.rate / bare);
-    return ours.completed == cfg.runs ? 0 : 1;
+    QVector<double> bares, ourRates, ratios;
+    bool allCompleted = true;
+    for (int i = 0; i < cfg.repeat; ++i) {
+        const double bare = bareThreadPoolRate(cfg.runs);
+        std::printf("bare_qthreadpool   runs/s=%.0f\n", bare);
+        std::fflush(stdout);
+        const SchedulerRun ours = schedulerRate(cfg, QString(), nullptr);
+        std::printf("yardmaster         runs/s=%.0f  (%.2f s, %lld completion events)\n", ours.rate,
+                    ours.seconds, qlonglong(ours.completed));
+        std::fflush(stdout);
+        allCompleted &= ours.completed == cfg.runs;
+        bares << bare;
+        ourRates << ours.rate;
+        ratios << ours.rate / bare;
+    }
+    if (cfg.repeat > 1)
+        std::printf("median of %d: bare runs/s=%.0f  yardmaster runs/s=%.0f\n", cfg.repeat,
+                    median(bares), median(ourRates));
+    std::printf("ratio=%.3f  (goal >= 0.25)\n", median(ratios));
+    return allCompleted ? 0 : 1;
 }
 
 int durable(const Config &cfg)
@@ -279,6 +299,8 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
+    parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
+                      u"n"_s});
     parser.addOption({u"lanes"_s,
                       u"Comma-separated lanes the sessions are spread over (default "
                       "main,subagent,team,cron: 210 slots)."_s,
@@ -289,6 +311,8 @@ int main(int argc, char **argv)
         cfg.runs = parser.value(u"runs"_s).toLongLong();
     if (parser.isSet(u"sessions"_s))
         cfg.sessions = parser.value(u"sessions"_s).toInt();
+    if (parser.isSet(u"repeat"_s))
+        cfg.repeat = qMax(1, parser.value(u"repeat"_s).toInt());
     if (parser.isSet(u"lanes"_s))
         cfg.lanes = parser.value(u"lanes"_s).split(u',', Qt::SkipEmptyParts);
     if (cfg.lanes.isEmpty())

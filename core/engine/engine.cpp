@@ -96,6 +96,13 @@ Engine::~Engine()
         qCWarning(lcEngine) << "handlers still running at engine destruction; leaking their tickets";
         return;
     }
+    for (Lane &lane : m_lanes.all()) {
+        lane.clearCandidates([](void *owner) {
+            auto *rec = static_cast<RunRecord *>(owner);
+            if (rec->stage == RunRecord::Stage::Tombstone)
+                delete rec; // not in m_runs any more
+        });
+    }
     for (auto &[id, rec] : m_runs)
         delete rec;
     for (RunTicket *t : m_allTickets)
@@ -597,7 +604,7 @@ Expected<RunId> Engine::enqueueSessionRun(RunRecord *rec, SessionQueue *queue)
     ++m_counters.accepted;
     persist(rec);
     emitEvent(EventType::RunQueued, rec);
-    markSessionDirty(queue->id());
+    markSessionDirty(queue);
     const RunId id = rec->run.id;
     if (admission == SessionQueue::Admission::Stale) {
         resolveQueued(rec, ErrorCode::MessageStale, u"enqueued before a cancel-all"_s);
@@ -653,7 +660,7 @@ Error Engine::cancelRun(RunId id, const QString &reason)
     const QString why = reason.isEmpty() ? u"cancelled by operator"_s : reason;
     if (rec->stage == RunRecord::Stage::SessionQueued) {
         rec->queue->removeQueued(rec);
-        markSessionDirty(rec->queue->id());
+        markSessionDirty(rec->queue);
         resolveQueued(rec, ErrorCode::RunCancelled, why);
         return {};
     }
@@ -806,14 +813,14 @@ void Engine::resolveQueued(RunRecord *run, ErrorCode code, const QString &why)
 {
     resolve(run, RunState::Cancelled, code, why);
     if (run->queue)
-        markSessionDirty(run->queue->id());
+        markSessionDirty(run->queue);
     destroy(run);
 }
 
 void Engine::cancelActive(RunRecord *rec, ErrorCode code, const QString &why)
 {
     if (rec->queue)
-        markSessionDirty(rec->queue->id());
+        markSessionDirty(rec->queue);
     switch (rec->stage) {
     case RunRecord::Stage::SessionQueued:
         resolve(rec, RunState::Cancelled, code, why);
@@ -823,7 +830,9 @@ void Engine::cancelActive(RunRecord *rec, ErrorCode code, const QString &why)
         m_lanes.at(rec->laneIndex).forget();
         rec->laneSeq = 0;
         resolve(rec, RunState::Cancelled, code, why);
-        destroy(rec);
+        // Its lane entry still points here: keep the memory until the entry pops.
+        m_runs.erase(rec->run.id);
+        rec->stage = RunRecord::Stage::Tombstone;
         return;
     case RunRecord::Stage::Executing:
         rec->ticket->cancelled.store(true, std::memory_order_release);
@@ -841,6 +850,7 @@ void Engine::cancelActive(RunRecord *rec, ErrorCode code, const QString &why)
         destroy(rec);
         return;
     case RunRecord::Stage::Zombie:
+    case RunRecord::Stage::Tombstone:
         return;
     }
 }
@@ -862,7 +872,7 @@ void Engine::admitToLane(RunRecord *rec)
 {
     Lane &lane = m_lanes.at(rec->laneIndex);
     rec->stage = RunRecord::Stage::LaneWaiting;
-    rec->laneSeq = lane.push(rec->run.priority, rec->run.queuedAt, rec->run.id);
+    rec->laneSeq = lane.push(rec->run.priority, rec->run.queuedAt, rec->run.id, rec);
     if (rec->laneIndex >= int(m_laneDirtyFlags.size()))
         m_laneDirtyFlags.resize(size_t(rec->laneIndex) + 1, false);
     if (!m_laneDirtyFlags[size_t(rec->laneIndex)]) {
@@ -960,8 +970,12 @@ void Engine::pumpLane(int index)
     Lane &lane = m_lanes.at(index);
     while (!lane.isPaused() && lane.hasFreeSlot() && lane.hasCandidates()) {
         const Lane::Entry entry = lane.popCandidate();
-        RunRecord *rec = findRun(entry.runId);
-        if (!rec || rec->stage != RunRecord::Stage::LaneWaiting || rec->laneSeq != entry.seq)
+        auto *rec = static_cast<RunRecord *>(entry.owner);
+        if (rec->stage == RunRecord::Stage::Tombstone) {
+            delete rec; // cancelled while waiting; this was its last reference
+            continue;
+        }
+        if (rec->stage != RunRecord::Stage::LaneWaiting || rec->laneSeq != entry.seq)
             continue; // invalidated entry; already forgotten
         lane.taken();
         rec->laneSeq = 0;
@@ -983,7 +997,7 @@ void Engine::startRun(RunRecord *rec)
     persist(rec);
     emitEvent(EventType::RunStarted, rec, ErrorCode::None, {}, r.attempt);
     if (rec->queue)
-        markSessionDirty(rec->queue->id());
+        markSessionDirty(rec->queue);
 
     RunTicket *ticket;
     if (!m_freeTickets.empty()) {
@@ -1200,7 +1214,7 @@ void Engine::finishRun(RunRecord *rec, RunState state, ErrorCode code, const QSt
     destroy(rec);
     if (queue) {
         queue->pump();
-        markSessionDirty(queue->id());
+        markSessionDirty(queue);
     }
 }
 
@@ -1304,7 +1318,18 @@ void Engine::emitEvent(Event &&event)
 
 void Engine::markSessionDirty(SessionId id)
 {
-    m_dirtySessions.insert(id);
+    if (SessionQueue *q = liveQueue(id))
+        markSessionDirty(q);
+    else
+        m_dirtySessions.insert(id);
+}
+
+void Engine::markSessionDirty(SessionQueue *queue)
+{
+    if (queue->isDirty())
+        return;
+    queue->setDirty(true);
+    m_dirtyQueues.push_back(queue->id());
 }
 
 int Engine::runningCount() const
@@ -1394,11 +1419,18 @@ EngineSnapshot Engine::snapshot(bool full)
                 snap.changedSessions.append(statusOf(*s, liveQueue(id)));
         }
     } else {
+        for (SessionId id : m_dirtyQueues)
+            m_dirtySessions.insert(id);
         for (SessionId id : std::as_const(m_dirtySessions)) {
             if (const Session *s = m_sessions.find(id))
                 snap.changedSessions.append(statusOf(*s, liveQueue(id)));
         }
     }
+    for (SessionId id : m_dirtyQueues) {
+        if (SessionQueue *q = liveQueue(id))
+            q->setDirty(false);
+    }
+    m_dirtyQueues.clear();
     m_dirtySessions.clear();
     snap.removedSessions.swap(m_removedSessions);
     return snap;

@@ -219,6 +219,7 @@ private:
     SessionQueue *liveQueue(SessionId id) const;
     Expected<RunId> enqueueSessionRun(RunRecord *rec, SessionQueue *queue);
     void markSessionDirty(SessionId id);
+    void markSessionDirty(SessionQueue *queue);
     SessionStatus statusOf(const Session &session, const SessionQueue *queue) const;
     void evictIdleQueues();
     void persistPause();
@@ -246,7 +247,8 @@ private:
     std::vector<RunTicket *> m_toDispatch;
     std::vector<int> m_dirtyLanes;
     std::vector<bool> m_laneDirtyFlags;
-    QSet<SessionId> m_dirtySessions;
+    QSet<SessionId> m_dirtySessions;   ///< changed sessions without a live queue
+    std::vector<SessionId> m_dirtyQueues; ///< live queues flagged dirty
     QVector<SessionId> m_removedSessions;
     EventBatch m_events;
 

@@ -16,10 +16,10 @@ void Lane::setLimit(int limit)
     m_limit = limit <= 0 ? 2 : limit;
 }
 
-quint64 Lane::push(Priority priority, TimeMs queuedAt, RunId runId)
+quint64 Lane::push(Priority priority, TimeMs queuedAt, RunId runId, void *owner)
 {
     const quint64 seq = m_nextSeq++;
-    m_heap.push(Entry{quint8(priority), queuedAt, runId, seq});
+    m_heap.push(Entry{quint8(priority), queuedAt, runId, seq, owner});
     ++m_pending;
     return seq;
 }

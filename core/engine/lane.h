@@ -38,6 +38,7 @@ public:
         TimeMs queuedAt;
         RunId runId;
         quint64 seq; ///< ticket number; must match the run's to be valid
+        void *owner; ///< the engine's record; valid while the engine keeps it (see Engine)
         bool operator>(const Entry &o) const
         {
             if (priority != o.priority)
@@ -63,9 +64,18 @@ public:
     bool hasFreeSlot() const { return m_active < m_limit; }
     bool hasCandidates() const { return !m_heap.empty(); }
 
-    quint64 push(Priority priority, TimeMs queuedAt, RunId runId);
+    quint64 push(Priority priority, TimeMs queuedAt, RunId runId, void *owner = nullptr);
     /// Removes and returns the best candidate; the caller checks its seq. hasCandidates() first.
     Entry popCandidate();
+    /// Removes every remaining entry, calling fn(owner) for each (engine teardown).
+    template<typename Fn>
+    void clearCandidates(Fn fn)
+    {
+        while (!m_heap.empty()) {
+            fn(m_heap.top().owner);
+            m_heap.pop();
+        }
+    }
     /// A waiting entry was invalidated (its run was cancelled or moved).
     void forget() { --m_pending; }
     /// A valid candidate was taken: it no longer waits.

@@ -34,6 +34,8 @@ public:
     /// use); anything else -> main, logged once.
     int resolve(const QString &name);
     Lane &at(int index) { return m_lanes[size_t(index)]; }
+    /// Every created lane.
+    std::deque<Lane> &all() { return m_lanes; }
     const Lane &at(int index) const { return m_lanes[size_t(index)]; }
     int count() const { return int(m_lanes.size()); }
     /// Index of a configured lane, creating it if needed; -1 if not configured.

@@ -21,6 +21,7 @@ struct RunRecord
         Executing,     ///< a worker owns the ticket
         StepWaiting,   ///< holds its slot, waiting for its next step (ContinueAfter)
         Zombie,        ///< resolved while executing; waits for the worker to return
+        Tombstone,     ///< resolved while waiting for a slot; freed when its lane entry pops
     };
 
     Run run;

@@ -57,6 +57,9 @@ public:
     int activeCount() const { return int(m_active.size()); }
     bool isIdle() const { return m_pending.empty() && m_active.empty(); }
     TimeMs lastActivity() const { return m_lastActivity; }
+    /// Changed since the last snapshot (set and cleared by the engine).
+    bool isDirty() const { return m_dirty; }
+    void setDirty(bool dirty) { m_dirty = dirty; }
     /// Pending runs in order (for views and the restore path).
     const std::deque<RunRecord *> &pending() const { return m_pending; }
     const std::vector<RunRecord *> &active() const { return m_active; }
@@ -101,6 +104,7 @@ private:
     quint32 m_generation = 0;
     bool m_paused = false;
     bool m_debounceArmed = false;
+    bool m_dirty = false;
 };
 
 } // namespace Yard
