@@ -2,6 +2,7 @@
 // yardmaster: the operator console (default) or the headless scheduler (--headless).
 #include "unixsignalwatcher.h"
 
+#include "config/configfile.h"
 #include "engine/scheduler.h"
 #include "logging.h"
 
@@ -55,6 +56,8 @@ struct Options
     bool inMemory = false;
     bool demo = false;
     QString db;
+    QString config;
+    bool configGiven = false;
 };
 
 Options parse(QCoreApplication &app)
@@ -70,11 +73,16 @@ Options parse(QCoreApplication &app)
                       u"path"_s});
     parser.addOption({u"in-memory"_s, u"Keep everything in memory; nothing survives a restart."_s});
     parser.addOption({u"demo"_s, u"Start the demo workload (simulated agents) at once."_s});
+    parser.addOption({u"config"_s,
+                      u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
+                      u"path"_s});
     parser.process(app);
     Options o;
     o.headless = parser.isSet(u"headless"_s);
     o.inMemory = parser.isSet(u"in-memory"_s);
     o.demo = parser.isSet(u"demo"_s);
+    o.configGiven = parser.isSet(u"config"_s);
+    o.config = o.configGiven ? parser.value(u"config"_s) : Yard::ConfigFile::defaultPath();
     o.db = parser.isSet(u"db"_s) ? parser.value(u"db"_s) : defaultDatabasePath();
     if (parser.isSet(u"db"_s) && o.inMemory) {
         std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
@@ -87,6 +95,12 @@ std::unique_ptr<Yard::Scheduler> openScheduler(const Options &o)
 {
     Yard::SchedulerOptions options;
     options.databasePath = o.inMemory ? QString() : o.db;
+    const Yard::Error configError =
+        Yard::ConfigFile::apply(o.config, options.engine, &options.workerThreads, o.configGiven);
+    if (configError.isError()) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(configError.toString()));
+        return nullptr;
+    }
     auto scheduler = Yard::Scheduler::open(options);
     if (!scheduler) {
         std::fprintf(stderr, "yardmaster: %s\n", qPrintable(scheduler.error().toString()));
@@ -105,11 +119,13 @@ int runHeadless(int argc, char **argv)
         return 1;
     if (o.demo)
         scheduler->setDemoRunning(true);
-    QTextStream(stdout) << "yardmaster: headless scheduler running" << (o.demo ? " with the demo workload" : "")
-                        << "; database " << scheduler->storeLocation() << "\nPress Ctrl+C to stop.\n";
+    std::printf("yardmaster: headless scheduler running%s; database %s\nPress Ctrl+C to stop.\n",
+                o.demo ? " with the demo workload" : "", qPrintable(scheduler->storeLocation()));
+    std::fflush(stdout); // supervisors read this through a pipe
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
-        QTextStream(stdout) << "yardmaster: shutting down (in-flight runs get 5 s)…\n";
+        std::printf("yardmaster: shutting down (in-flight runs get 5 s)...\n");
+        std::fflush(stdout);
         scheduler->shutdown(5000);
         app.quit();
     });

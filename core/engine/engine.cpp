@@ -85,6 +85,9 @@ Engine::Engine(Clock *clock, Store *store, Executor *executor, HandlerRegistry *
 {
     qRegisterMetaType<Yard::EventBatch>();
     qRegisterMetaType<Yard::EngineSnapshot>();
+    // Precedence (SPEC L1): defaults < config file < environment < operator (stored, live).
+    for (auto it = m_options.laneLimits.cbegin(); it != m_options.laneLimits.cend(); ++it)
+        m_lanes.define(it.key(), it.value());
     m_lanes.applyEnvironment();
     setTokenEstimator({});
 }

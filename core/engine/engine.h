@@ -50,6 +50,8 @@ struct EngineOptions
     /// Throttle threshold (SPEC Q6): concurrency drops to 1 at or above this ratio.
     double throttleRatio = 0.6;
     int drainTimeoutMs = 60'000;
+    /// Lane limits from the config file (SPEC L1); environment and operator changes win.
+    QHash<QString, int> laneLimits;
     int sessionCacheCapacity = 100;
 };
 

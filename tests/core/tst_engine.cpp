@@ -56,6 +56,7 @@ private Q_SLOTS:
     void preExecuteHookCanRewriteOrAbort();
     void freeRunsGoStraightToTheirLane();
     void unknownHandlerFailsTheRun();
+    void idleQueuesAreEvicted();
     // With the real private QThreadPool:
     void poolRunsSessionsInParallel();
     void throwingHandlerFailsRunAndFreesSlot();
@@ -332,6 +333,25 @@ void tst_Engine::unknownHandlerFailsTheRun()
     QVERIFY(t.manual()->execute(id));
     t.settle();
     QCOMPARE(t.events->outcomesOf(id).first().code, ErrorCode::UnknownHandler);
+}
+
+void tst_Engine::idleQueuesAreEvicted()
+{
+    TestEngine t; // idle timeout 30 s
+    const SessionId busy = t.session(u"busy"_s), idle = t.session(u"idle"_s);
+    const RunId running = t.send(busy);
+    t.finish(t.send(idle));
+    QCOMPARE(t.engine->liveQueueCount(), 2);
+    t.advance(29'000);
+    QCOMPARE(t.engine->liveQueueCount(), 2);
+    t.advance(16'000); // next sweep after 30 s of idleness
+    QCOMPARE(t.engine->liveQueueCount(), 1); // the busy one stays
+    QCOMPARE(t.events->ofType(EventType::SessionEvicted).size(), 1);
+    QCOMPARE(t.events->ofType(EventType::SessionEvicted).first().session, idle);
+    // An evicted session comes back on its next message, with its config.
+    QVERIFY(t.send(idle) != 0);
+    QCOMPARE(t.engine->liveQueueCount(), 2);
+    t.finish(running);
 }
 
 void tst_Engine::poolRunsSessionsInParallel()

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/engine.h"
+
+namespace Yard::ConfigFile {
+
+/// The default location: <config dir>/yardmaster/config.json (e.g. ~/.config/yardmaster).
+QString defaultPath();
+
+/// Reads a JSON config file into `options`:
+///
+///     { "lanes": { "main": 40, "gpu": 4 },
+///       "queue": { "mode": "queue", "cap": 10, "drop": "old", "debounce_ms": 800,
+///                  "max_concurrent": 1 },
+///       "context_windows": { "coder": 200000 },
+///       "worker_threads": 64 }
+///
+/// A missing file is fine when `required` is false. Errors name the file, the field and the
+/// bad value; nothing is applied from a file with an error.
+Error apply(const QString &path, EngineOptions &options, int *workerThreads, bool required);
+
+} // namespace Yard::ConfigFile

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The yardmaster executable as a user runs it: bad input, no display, headless start and stop.
+#include "tempdatabase.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Yard::Test;
+using namespace Qt::StringLiterals;
+
+class tst_Yardmaster : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void badDatabaseIsRefusedUntouched();
+    void noDisplayNamesHeadlessAndXvfb();
+    void headlessStartsAndStopsGracefully();
+    void badConfigIsReported();
+
+private:
+    static QString binary() { return QStringLiteral(YARDMASTER_BINARY); }
+};
+
+void tst_Yardmaster::badDatabaseIsRefusedUntouched()
+{
+    TempDatabase dir;
+    const QString path = dir.path(u"notes.db"_s);
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("my shopping list: eggs, milk\n");
+    }
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray before = f.readAll();
+    f.close();
+    QProcess p;
+    p.start(binary(), {u"--headless"_s, u"--db"_s, path});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY(p.exitCode() != 0);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(path) && err.contains(u"not a SQLite database"_s), qPrintable(err));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), before);
+    QVERIFY(!QFile::exists(path + u"-wal"_s));
+}
+
+void tst_Yardmaster::noDisplayNamesHeadlessAndXvfb()
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"DISPLAY"_s);
+    env.remove(u"WAYLAND_DISPLAY"_s);
+    env.remove(u"QT_QPA_PLATFORM"_s);
+    p.setProcessEnvironment(env);
+    p.start(binary(), {u"--in-memory"_s});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(u"--headless"_s) && err.contains(u"xvfb-run"_s), qPrintable(err));
+}
+
+void tst_Yardmaster::headlessStartsAndStopsGracefully()
+{
+    TempDatabase dir;
+    const QString path = dir.path(u"y.db"_s);
+    QProcess p;
+    p.start(binary(), {u"--headless"_s, u"--db"_s, path, u"--demo"_s});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("headless scheduler running"),
+                             10000);
+    QTest::qWait(1500); // let the demo produce some runs (wall-clock by nature: a real process)
+    p.terminate(); // SIGTERM
+    QVERIFY(p.waitForFinished(15000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA integrity_check"_s) && q.next());
+        QCOMPARE(q.value(0).toString(), u"ok"_s);
+        QVERIFY(q.exec(u"SELECT count(*) FROM sessions"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), 60);
+        QVERIFY(q.exec(u"SELECT count(*) FROM runs WHERE state IN ('running', 'claimed')"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0); // graceful: nothing left marked running
+        QVERIFY(q.exec(u"SELECT count(*) FROM runs"_s) && q.next());
+        QVERIFY(q.value(0).toInt() > 0);
+    }
+    QSqlDatabase::removeDatabase(u"check"_s);
+}
+
+void tst_Yardmaster::badConfigIsReported()
+{
+    TempDatabase dir;
+    const QString path = dir.path(u"config.json"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"lanes": {"main": -}})");
+    f.close();
+    QProcess p;
+    p.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--config"_s, path});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(path));
+}
+
+QTEST_GUILESS_MAIN(tst_Yardmaster)
+#include "tst_yardmaster.moc"

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The JSON config file (SPEC L1): lane limits, queue defaults, clear errors.
+#include "tempdatabase.h"
+#include "testengine.h"
+
+#include "config/configfile.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace Yard;
+using namespace Yard::Test;
+using namespace Qt::StringLiterals;
+
+class tst_ConfigFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void appliesLanesQueueAndWindows();
+    void precedenceEnvironmentOverFile();
+    void badFiles_data();
+    void badFiles();
+    void missingFileIsFineUnlessRequired();
+};
+
+namespace {
+QString write(const TempDatabase &dir, const QByteArray &json)
+{
+    const QString path = dir.path(u"config.json"_s);
+    QFile f(path);
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    f.write(json);
+    return path;
+}
+} // namespace
+
+void tst_ConfigFile::appliesLanesQueueAndWindows()
+{
+    TempDatabase dir;
+    const QString path = write(dir, R"({"lanes": {"main": 7, "gpu": 3},
+        "queue": {"cap": 4, "mode": "collect"}, "context_windows": {"coder": 1000},
+        "worker_threads": 12})");
+    EngineOptions o = TestEngine::defaultOptions();
+    int threads = 0;
+    QVERIFY(!ConfigFile::apply(path, o, &threads, true).isError());
+    QCOMPARE(threads, 12);
+    QCOMPARE(o.defaultQueue.cap, 4);
+    QCOMPARE(o.defaultQueue.mode, QueueMode::Collect);
+    TestEngine t(o);
+    QCOMPARE(t.engine->laneStats(u"main"_s)->limit, 7);
+    QCOMPARE(t.engine->laneStats(u"gpu"_s)->limit, 3);
+    SessionSpec spec;
+    spec.key = u"c"_s;
+    spec.agent = u"coder"_s;
+    const SessionId s = t.engine->createSession(spec)->id;
+    t.send(s, QString(600, u'x')); // 150 tokens of 1000
+    QCOMPARE(t.engine->sessionStatus(s)->tokenRatio, 0.15);
+}
+
+void tst_ConfigFile::precedenceEnvironmentOverFile()
+{
+    EngineOptions o = TestEngine::defaultOptions();
+    o.laneLimits.insert(u"main"_s, 7);
+    qputenv("YARD_LANE_MAIN", "9");
+    TestEngine t(o);
+    qunsetenv("YARD_LANE_MAIN");
+    QCOMPARE(t.engine->laneStats(u"main"_s)->limit, 9);
+    t.engine->setLaneLimit(u"main"_s, 11); // the operator wins, live
+    QCOMPARE(t.engine->laneStats(u"main"_s)->limit, 11);
+}
+
+void tst_ConfigFile::badFiles_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("not JSON") << QByteArray("{lanes: 3") << u"invalid JSON"_s;
+    QTest::newRow("array") << QByteArray("[1,2]") << u"JSON object"_s;
+    QTest::newRow("unknown key") << QByteArray(R"({"lane": {}})") << u"\"lane\""_s;
+    QTest::newRow("bad limit") << QByteArray(R"({"lanes": {"main": "x"}})") << u"lanes.main"_s;
+    QTest::newRow("bad queue") << QByteArray(R"({"queue": {"drop": "sideways"}})") << u"sideways"_s;
+    QTest::newRow("bad window") << QByteArray(R"({"context_windows": {"a": -1}})") << u"context_windows.a"_s;
+}
+
+void tst_ConfigFile::badFiles()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, mentions);
+    TempDatabase dir;
+    const QString path = write(dir, json);
+    EngineOptions o;
+    const EngineOptions before = o;
+    const Error e = ConfigFile::apply(path, o, nullptr, true);
+    QVERIFY(e.isError());
+    QVERIFY2(e.message.contains(path), qPrintable(e.message));
+    QVERIFY2(e.message.contains(mentions), qPrintable(e.message));
+    QCOMPARE(o.defaultQueue, before.defaultQueue); // nothing applied
+    QVERIFY(o.laneLimits.isEmpty());
+}
+
+void tst_ConfigFile::missingFileIsFineUnlessRequired()
+{
+    EngineOptions o;
+    QVERIFY(!ConfigFile::apply(u"/nonexistent/yard.json"_s, o, nullptr, false).isError());
+    QVERIFY(ConfigFile::apply(u"/nonexistent/yard.json"_s, o, nullptr, true).isError());
+}
+
+QTEST_GUILESS_MAIN(tst_ConfigFile)
+#include "tst_configfile.moc"
