@@ -7,6 +7,7 @@
 #include "logging.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(u"Yardmaster"_s);
+    QApplication::setWindowIcon(QIcon(u":/yardmaster/yardmaster.svg"_s));
+    QApplication::setDesktopFileName(u"yardmaster"_s);
     const Options o = parse(app);
     auto scheduler = openScheduler(o);
     if (!scheduler)
