@@ -202,6 +202,13 @@ Error Engine::start()
         Turn t(this);
         evictIdleQueues();
     });
+    // Samples close on whole seconds (and minutes) of the clock.
+    const TimeMs t0 = now();
+    m_minuteStart = t0 - t0 % 60'000;
+    m_statsTimer = m_clock->callAt(t0 - t0 % 1000 + 1000, [this] {
+        Turn t(this);
+        statsTick();
+    });
     m_started = true;
     return {};
 }
@@ -220,6 +227,7 @@ void Engine::shutdown(int deadlineMs, std::function<void()> done)
     m_stopping = true;
     m_clock->cancel(m_idleTimer);
     m_clock->cancel(m_drainTimer);
+    m_clock->cancel(m_statsTimer);
     // Runs between steps hold no thread: park them now, with their saved state.
     std::vector<RunRecord *> waiting;
     for (auto &[id, rec] : m_runs) {
@@ -678,6 +686,152 @@ Error Engine::cancelRun(RunId id, const QString &reason)
     return {};
 }
 
+void Engine::audit(const QString &actor, const QString &action, const QString &target,
+                   const QString &reason, const QString &details)
+{
+    Turn turn(this);
+    AuditEntry entry{0, now(), actor, action, target, reason, details};
+    m_store->append(AuditInsert{entry});
+    Event e;
+    e.type = EventType::OperatorAction;
+    e.time = entry.time;
+    QString text = actor + u": "_s + action;
+    if (!target.isEmpty())
+        text += u" "_s + target;
+    if (!reason.isEmpty())
+        text += u" — "_s + reason;
+    if (!details.isEmpty())
+        text += u" ("_s + details + u")"_s;
+    e.text = text;
+    emitEvent(std::move(e));
+}
+
+Expected<RunId> Engine::retryRun(RunId id)
+{
+    Turn turn(this);
+    if (findRun(id))
+        return Error::make(ErrorCode::InvalidTransition,
+                           u"run %1 has not finished; cancel it first to retry it"_s.arg(id));
+    std::optional<Run> old = m_store->loadRun(id);
+    if (!old)
+        return Error::make(ErrorCode::RunNotFound, u"run %1 does not exist"_s.arg(id));
+    if (!old->isTerminal() || old->state == RunState::Merged)
+        return Error::make(ErrorCode::InvalidTransition,
+                           u"run %1 is %2; only completed, failed or cancelled runs can be retried"_s
+                               .arg(id)
+                               .arg(runStateName(old->state)));
+    RunSubmission sub;
+    sub.sessionId = old->sessionId;
+    sub.handler = old->handler;
+    sub.input = old->input;
+    sub.payloadJson = old->payloadJson;
+    sub.lane = old->lane;
+    sub.priority = old->priority;
+    if (old->sessionId != 0 && !m_sessions.find(old->sessionId))
+        sub.sessionId = 0; // its session is gone: run it free
+    const RunId before = m_lastRunId;
+    Expected<RunId> created = submitRun(sub);
+    if (created && created.value() > before) {
+        if (RunRecord *rec = findRun(created.value())) {
+            rec->run.retryOf = id;
+            rec->run.messageId = old->messageId;
+            persist(rec);
+        }
+    }
+    return created;
+}
+
+Error Engine::requeueRun(RunId id)
+{
+    Turn turn(this);
+    if (findRun(id))
+        return Error::make(ErrorCode::InvalidTransition, u"run %1 is already queued or running"_s.arg(id));
+    std::optional<Run> run = m_store->loadRun(id);
+    if (!run)
+        return Error::make(ErrorCode::RunNotFound, u"run %1 does not exist"_s.arg(id));
+    if (!canTransition(run->state, RunState::Queued))
+        return Error::make(ErrorCode::InvalidTransition,
+                           u"run %1 is %2 and cannot be requeued"_s.arg(id).arg(runStateName(run->state)));
+    run->state = RunState::Queued;
+    run->errorCode = ErrorCode::None;
+    run->error.clear();
+    run->queuedAt = now();
+    auto *rec = new RunRecord;
+    rec->run = std::move(*run);
+    rec->laneIndex = m_lanes.resolve(rec->run.lane);
+    rec->run.lane = m_lanes.at(rec->laneIndex).name();
+    rec->laneId = m_lanes.at(rec->laneIndex).id();
+    m_runs.emplace(rec->run.id, rec);
+    persist(rec);
+    emitEvent(EventType::RunRecovered, rec, ErrorCode::None, u"requeued by operator"_s);
+    admitRestored(rec);
+    return {};
+}
+
+void Engine::admitRestored(RunRecord *rec)
+{
+    if (rec->run.sessionId != 0) {
+        Expected<SessionQueue *> q = queueFor(rec->run.sessionId);
+        if (q) {
+            rec->queue = q.value();
+            q.value()->restore(rec);
+            markSessionDirty(q.value());
+            q.value()->pump();
+            return;
+        }
+        rec->run.sessionId = 0;
+    }
+    admitToLane(rec);
+}
+
+std::optional<SessionDetail> Engine::sessionDetail(SessionId id) const
+{
+    const Session *s = m_sessions.find(id);
+    if (!s)
+        return std::nullopt;
+    SessionDetail d;
+    d.session = *s;
+    d.config = s->queueOverride.applyTo(m_options.defaultQueue);
+    d.tokenRatio = m_estimator(*s).ratio();
+    const SessionQueue *q = liveQueue(id);
+    if (!q)
+        return d;
+    auto brief = [](const RunRecord *r) {
+        RunBrief b;
+        b.id = r->run.id;
+        b.priority = r->run.priority;
+        b.queuedAt = r->run.queuedAt;
+        b.startedAt = r->run.startedAt;
+        b.handler = r->run.handler;
+        b.preview = r->run.input.left(120);
+        b.progress = r->run.progress;
+        switch (r->stage) {
+        case RunRecord::Stage::SessionQueued:
+            b.stage = u"queued"_s;
+            break;
+        case RunRecord::Stage::LaneWaiting:
+            b.stage = u"waiting for a lane slot"_s;
+            break;
+        case RunRecord::Stage::StepWaiting:
+            b.stage = u"running (between steps)"_s;
+            break;
+        default:
+            b.stage = u"running"_s;
+            break;
+        }
+        return b;
+    };
+    for (const RunRecord *r : q->active()) {
+        if (r->stage == RunRecord::Stage::LaneWaiting)
+            d.queued.append(brief(r));
+        else
+            d.running.append(brief(r));
+    }
+    for (const RunRecord *r : q->pending())
+        d.queued.append(brief(r));
+    return d;
+}
+
 void Engine::pause(const QString &reason, const QString &actor)
 {
     Turn turn(this);
@@ -997,6 +1151,7 @@ void Engine::startRun(RunRecord *rec)
     r.errorCode = ErrorCode::None;
     r.error.clear();
     ++m_counters.started;
+    m_stats.runStarted(r.startedAt - r.queuedAt);
     persist(rec);
     emitEvent(EventType::RunStarted, rec, ErrorCode::None, {}, r.attempt);
     if (rec->queue)
@@ -1237,6 +1392,9 @@ void Engine::resolve(RunRecord *rec, RunState state, ErrorCode code, const QStri
     r.finishedAt = r.updatedAt = now();
     r.progress = state == RunState::Completed ? 1.0 : r.progress;
     persist(rec);
+    if (state != RunState::Merged)
+        m_stats.runFinished(state == RunState::Completed, state == RunState::Failed,
+                            r.startedAt > 0 ? r.finishedAt - r.startedAt : -1);
     switch (state) {
     case RunState::Completed:
         ++m_counters.completed;
@@ -1315,6 +1473,37 @@ void Engine::emitEvent(Event &&event)
 {
     if (m_recordEvents)
         m_events.append(std::move(event));
+}
+
+// Statistics ----------------------------------------------------------------------------------
+
+void Engine::statsTick()
+{
+    const TimeMs t = now();
+    const TimeMs second = t - t % 1000;
+    QVector<LaneUtilisation> lanes;
+    for (const Lane &lane : m_lanes.all())
+        lanes.append(LaneUtilisation{lane.id(), float(lane.stats().utilisation())});
+    StatsSample sample = m_stats.closeSecond(second - 1000, queuedCount(), runningCount(), lanes);
+    if (m_persistRuns)
+        m_store->append(StatsInsert{sample});
+    m_newSamples.append(std::move(sample));
+    if (m_newSamples.size() > 120) // nobody is reading snapshots: keep the newest two minutes
+        m_newSamples.remove(0, m_newSamples.size() - 120);
+    if (second - m_minuteStart >= 60'000) {
+        StatsSample minute = m_stats.closeMinute(m_minuteStart);
+        m_minuteStart = second - second % 60'000;
+        if (m_persistRuns) {
+            m_store->append(StatsInsert{minute});
+            // Retention: seconds for two hours, minutes for thirty days.
+            m_store->append(StatsPrune{second - 2 * 3600'000LL, second - 30LL * 86400'000LL});
+        }
+    }
+    if (!m_stopping)
+        m_statsTimer = m_clock->callAt(second + 1000, [this] {
+            Turn turn(this);
+            statsTick();
+        });
 }
 
 // Views ---------------------------------------------------------------------------------------
@@ -1435,6 +1624,7 @@ EngineSnapshot Engine::snapshot(bool full)
     }
     m_dirtyQueues.clear();
     m_dirtySessions.clear();
+    snap.newSamples.swap(m_newSamples);
     snap.removedSessions.swap(m_removedSessions);
     return snap;
 }

@@ -6,6 +6,7 @@
 #include "laneset.h"
 #include "sessionmanager.h"
 #include "sessionqueue.h"
+#include "statscollector.h"
 
 #include "exec/inbox.h"
 #include "exec/runrequest.h"
@@ -129,6 +130,14 @@ public:
     Expected<int> cancelAll(SessionId id);
     Expected<int> reset(SessionId id);
     Error cancelRun(RunId id, const QString &reason = {});
+    /// Runs a finished run (failed, cancelled, completed) again as a new run in the same session
+    /// and lane; the new run points back with retryOf. Returns the new run's id.
+    Expected<RunId> retryRun(RunId id);
+    /// Puts a needs_attention run back in the queue (SPEC D8).
+    Error requeueRun(RunId id);
+    /// Records an operator action in the audit log (SPEC E2) and reports it as an event.
+    void audit(const QString &actor, const QString &action, const QString &target,
+               const QString &reason, const QString &details = {});
     void pause(const QString &reason, const QString &actor);
     void resume(const QString &actor);
     /// Pauses, rejects new work with `draining`, and reports scheduler.drained when nothing
@@ -151,6 +160,7 @@ public:
     QVector<LaneStats> laneStats() const;
     std::optional<LaneStats> laneStats(const QString &name) const;
     std::optional<SessionStatus> sessionStatus(SessionId id) const;
+    std::optional<SessionDetail> sessionDetail(SessionId id) const;
     /// A run the engine still holds (not yet resolved), or nullopt.
     std::optional<Run> liveRun(RunId id) const;
     int runningCount() const;
@@ -229,6 +239,8 @@ private:
     void checkShutdown();
     void interruptForShutdown(RunRecord *rec);
     void markAllLanesDirty();
+    void statsTick();
+    void admitRestored(RunRecord *rec);
 
     Clock *m_clock;
     Store *m_store;
@@ -253,6 +265,10 @@ private:
     std::vector<SessionId> m_dirtyQueues; ///< live queues flagged dirty
     QVector<SessionId> m_removedSessions;
     EventBatch m_events;
+    StatsCollector m_stats;
+    StatsSeries m_newSamples;
+    Clock::TimerId m_statsTimer = 0;
+    TimeMs m_minuteStart = 0;
 
     RunId m_lastRunId = 0;
     PauseState m_pause;

@@ -4,6 +4,7 @@
 #include "lane.h"
 
 #include "model/queueconfig.h"
+#include "model/statssample.h"
 #include "model/session.h"
 
 #include <QMetaType>
@@ -47,6 +48,29 @@ struct EngineCounters
     quint64 rejected = 0;
 };
 
+/// A run as a session's detail view lists it.
+struct RunBrief
+{
+    RunId id = 0;
+    Priority priority = Priority::Normal;
+    TimeMs queuedAt = 0;
+    TimeMs startedAt = 0;
+    QString handler;
+    QString preview; ///< first characters of the input
+    QString stage;   ///< "queued", "waiting for a lane slot", "running", "between steps"
+    double progress = 0;
+};
+
+/// A session with its ordered queue and active runs (SPEC U3 detail).
+struct SessionDetail
+{
+    Session session;
+    QueueConfig config;
+    QVector<RunBrief> queued;  ///< in start order
+    QVector<RunBrief> running; ///< oldest first
+    double tokenRatio = 0;
+};
+
 /// What a view needs to redraw, published at a bounded rate (SPEC E3).
 struct EngineSnapshot
 {
@@ -62,8 +86,10 @@ struct EngineSnapshot
     QVector<SessionStatus> changedSessions; ///< sessions whose numbers changed since the last one
     QVector<SessionId> removedSessions;     ///< sessions deleted since the last one
     bool fullSessionList = false;           ///< changedSessions holds every session
+    StatsSeries newSamples;                 ///< per-second samples closed since the last one
 };
 
 } // namespace Yard
 
 Q_DECLARE_METATYPE(Yard::EngineSnapshot)
+Q_DECLARE_METATYPE(Yard::SessionDetail)

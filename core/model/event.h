@@ -48,6 +48,7 @@ enum class EventType : quint8 {
     JobFired,
     QueueConfigChanged,
     StoreFailed,
+    OperatorAction, ///< an audited operator action (SPEC E2); text = "actor: action target"
     Count
 };
 

@@ -40,6 +40,7 @@ struct Run
     double progress = 0;     ///< 0..1
     QString progressText;
     QString log; ///< newest 64 KiB of the handler's log lines
+    RunId retryOf = 0; ///< operator retry: the run this one repeats
 
     bool isTerminal() const { return Yard::isTerminal(state); }
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/audit.h"
 #include "model/run.h"
+#include "model/statssample.h"
 #include "model/session.h"
 
 #include <variant>
@@ -47,8 +49,25 @@ struct LaneUpsert
     bool paused = false;
 };
 
+struct AuditInsert
+{
+    AuditEntry entry;
+};
+/// A per-second or per-minute sample for the charts' history.
+struct StatsInsert
+{
+    StatsSample sample;
+};
+/// Drops history older than the given times (retention).
+struct StatsPrune
+{
+    TimeMs secondsBefore = 0;
+    TimeMs minutesBefore = 0;
+};
+
 using Mutation = std::variant<SessionUpsert, SessionDelete, MessageInsert, MessagesReplace,
-                              RunUpsert, SettingSet, LaneUpsert>;
+                              RunUpsert, SettingSet, LaneUpsert, AuditInsert, StatsInsert,
+                              StatsPrune>;
 using MutationBatch = std::vector<Mutation>;
 
 } // namespace Yard

@@ -78,6 +78,36 @@ const QList<QStringList> &migrations()
                 max_concurrency INTEGER NOT NULL,
                 paused INTEGER NOT NULL DEFAULT 0))"_s,
         },
+        // 1 -> 2: operator audit log (E2), chart history (U2), indexes for filtered run pages.
+        {
+            uR"(CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                time INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL DEFAULT '',
+                details TEXT NOT NULL DEFAULT ''))"_s,
+            u"CREATE INDEX audit_by_time ON audit_log(time)"_s,
+            uR"(CREATE TABLE stats_seconds (
+                t INTEGER PRIMARY KEY,
+                started INTEGER NOT NULL, completed INTEGER NOT NULL, failed INTEGER NOT NULL,
+                cancelled INTEGER NOT NULL, queued INTEGER NOT NULL, running INTEGER NOT NULL,
+                wait_p50 INTEGER NOT NULL, wait_p95 INTEGER NOT NULL,
+                run_p50 INTEGER NOT NULL, run_p95 INTEGER NOT NULL,
+                lanes TEXT NOT NULL DEFAULT '{}'))"_s,
+            uR"(CREATE TABLE stats_minutes (
+                t INTEGER PRIMARY KEY,
+                started INTEGER NOT NULL, completed INTEGER NOT NULL, failed INTEGER NOT NULL,
+                cancelled INTEGER NOT NULL, queued INTEGER NOT NULL, running INTEGER NOT NULL,
+                wait_p50 INTEGER NOT NULL, wait_p95 INTEGER NOT NULL,
+                run_p50 INTEGER NOT NULL, run_p95 INTEGER NOT NULL,
+                lanes TEXT NOT NULL DEFAULT '{}'))"_s,
+            u"CREATE INDEX runs_state_id ON runs(state, id)"_s,
+            u"CREATE INDEX runs_lane_id ON runs(lane, id)"_s,
+            u"CREATE INDEX runs_priority_id ON runs(priority, id)"_s,
+            u"ALTER TABLE runs ADD COLUMN retry_of INTEGER NOT NULL DEFAULT 0"_s,
+        },
     };
     return list;
 }

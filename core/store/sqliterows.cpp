@@ -2,6 +2,7 @@
 #include "sqliterows.h"
 
 #include "logging.h"
+#include "model/lanenames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +21,7 @@ const char16_t kMessageColumns[] = u"id, session_id, role, content, metadata, cr
 const char16_t kRunColumns[] =
     u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
     u"payload, result, error_code, error, created_at, queued_at, started_at, finished_at, "
-    u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log";
+    u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log, retry_of";
 
 namespace {
 
@@ -132,6 +133,7 @@ Run runFromQuery(const QSqlQuery &q)
     r.progress = q.value(22).toDouble();
     r.progressText = q.value(23).toString();
     r.log = q.value(24).toString();
+    r.retryOf = q.value(25).toLongLong();
     return r;
 }
 
@@ -193,6 +195,7 @@ void bindRun(QSqlQuery &q, const Run &r)
     q.bindValue(22, r.progress);
     q.bindValue(23, text(r.progressText));
     q.bindValue(24, text(r.log));
+    q.bindValue(25, r.retryOf);
 }
 
 QString messageInsertSql()
@@ -209,6 +212,79 @@ void bindMessage(QSqlQuery &q, const Message &m)
     q.bindValue(3, text(m.content));
     q.bindValue(4, m.metadataJson.isEmpty() ? QString(u"{}"_s) : QString::fromUtf8(m.metadataJson));
     q.bindValue(5, m.createdAt);
+}
+
+const char16_t kStatsColumns[] = u"t, started, completed, failed, cancelled, queued, running, "
+                                 u"wait_p50, wait_p95, run_p50, run_p95, lanes";
+const char16_t kAuditColumns[] = u"id, time, actor, action, target, reason, details";
+
+QString statsInsertSql(const QString &table)
+{
+    return u"INSERT OR REPLACE INTO %1 (%2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
+        table, QString::fromUtf16(kStatsColumns));
+}
+
+void bindStats(QSqlQuery &q, const StatsSample &s)
+{
+    QJsonObject lanes;
+    for (const LaneUtilisation &l : s.lanes)
+        lanes.insert(LaneNames::name(l.lane), double(l.utilisation));
+    q.bindValue(0, s.t);
+    q.bindValue(1, s.started);
+    q.bindValue(2, s.completed);
+    q.bindValue(3, s.failed);
+    q.bindValue(4, s.cancelled);
+    q.bindValue(5, s.queued);
+    q.bindValue(6, s.running);
+    q.bindValue(7, s.waitP50);
+    q.bindValue(8, s.waitP95);
+    q.bindValue(9, s.runP50);
+    q.bindValue(10, s.runP95);
+    q.bindValue(11, QString::fromUtf8(QJsonDocument(lanes).toJson(QJsonDocument::Compact)));
+}
+
+StatsSample statsFromQuery(const QSqlQuery &q, int resolutionMs)
+{
+    StatsSample s;
+    s.resolutionMs = resolutionMs;
+    s.t = q.value(0).toLongLong();
+    s.started = q.value(1).toUInt();
+    s.completed = q.value(2).toUInt();
+    s.failed = q.value(3).toUInt();
+    s.cancelled = q.value(4).toUInt();
+    s.queued = q.value(5).toUInt();
+    s.running = q.value(6).toUInt();
+    s.waitP50 = q.value(7).toUInt();
+    s.waitP95 = q.value(8).toUInt();
+    s.runP50 = q.value(9).toUInt();
+    s.runP95 = q.value(10).toUInt();
+    const QJsonObject lanes = QJsonDocument::fromJson(q.value(11).toString().toUtf8()).object();
+    for (auto it = lanes.begin(); it != lanes.end(); ++it)
+        s.lanes.append(LaneUtilisation{LaneNames::intern(it.key()), float(it.value().toDouble())});
+    return s;
+}
+
+void bindAudit(QSqlQuery &q, const AuditEntry &e)
+{
+    q.bindValue(0, e.time);
+    q.bindValue(1, text(e.actor));
+    q.bindValue(2, text(e.action));
+    q.bindValue(3, text(e.target));
+    q.bindValue(4, text(e.reason));
+    q.bindValue(5, text(e.details));
+}
+
+AuditEntry auditFromQuery(const QSqlQuery &q)
+{
+    AuditEntry e;
+    e.id = q.value(0).toLongLong();
+    e.time = q.value(1).toLongLong();
+    e.actor = q.value(2).toString();
+    e.action = q.value(3).toString();
+    e.target = q.value(4).toString();
+    e.reason = q.value(5).toString();
+    e.details = q.value(6).toString();
+    return e;
 }
 
 } // namespace Yard::SqliteRows

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/audit.h"
 #include "model/run.h"
+#include "model/statssample.h"
 #include "model/session.h"
 
 class QSqlQuery;
@@ -24,5 +26,13 @@ QString runUpsertSql();
 void bindRun(QSqlQuery &q, const Run &r);
 QString messageInsertSql();
 void bindMessage(QSqlQuery &q, const Message &m);
+
+extern const char16_t kStatsColumns[];
+QString statsInsertSql(const QString &table);
+void bindStats(QSqlQuery &q, const StatsSample &s);
+StatsSample statsFromQuery(const QSqlQuery &q, int resolutionMs);
+void bindAudit(QSqlQuery &q, const AuditEntry &e);
+extern const char16_t kAuditColumns[];
+AuditEntry auditFromQuery(const QSqlQuery &q);
 
 } // namespace Yard::SqliteRows

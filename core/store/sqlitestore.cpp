@@ -111,7 +111,8 @@ private:
     struct Statements
     {
         QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, runUpsert,
-            settingSet, settingDelete, laneUpsert;
+            settingSet, settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert,
+            pruneSeconds, pruneMinutes;
     };
 
     void fail(const Error &error)
@@ -129,8 +130,9 @@ private:
 
     void loop(QSqlDatabase &db)
     {
-        Statements st{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
-                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db)};
+        Statements st{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
+                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
+                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db)};
         const bool prepared =
             st.sessionUpsert.prepare(SqliteRows::sessionUpsertSql())
             && st.sessionDelete.prepare(u"DELETE FROM sessions WHERE id = ?"_s)
@@ -140,7 +142,13 @@ private:
             && st.settingSet.prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s)
             && st.settingDelete.prepare(u"DELETE FROM settings WHERE key = ?"_s)
             && st.laneUpsert.prepare(
-                u"INSERT OR REPLACE INTO lanes (name, max_concurrency, paused) VALUES (?, ?, ?)"_s);
+                u"INSERT OR REPLACE INTO lanes (name, max_concurrency, paused) VALUES (?, ?, ?)"_s)
+            && st.auditInsert.prepare(u"INSERT INTO audit_log (time, actor, action, target, reason, "
+                                      "details) VALUES (?, ?, ?, ?, ?, ?)"_s)
+            && st.secondInsert.prepare(SqliteRows::statsInsertSql(u"stats_seconds"_s))
+            && st.minuteInsert.prepare(SqliteRows::statsInsertSql(u"stats_minutes"_s))
+            && st.pruneSeconds.prepare(u"DELETE FROM stats_seconds WHERE t < ?"_s)
+            && st.pruneMinutes.prepare(u"DELETE FROM stats_minutes WHERE t < ?"_s);
         if (!prepared) {
             fail(Error::make(ErrorCode::StoreFailed,
                              u"%1: cannot prepare statements: %2"_s.arg(m_path, db.lastError().text())));
@@ -242,6 +250,19 @@ private:
                             st.laneUpsert.bindValue(1, v.limit);
                             st.laneUpsert.bindValue(2, int(v.paused));
                             exec(st.laneUpsert);
+                        } else if constexpr (std::is_same_v<T, AuditInsert>) {
+                            SqliteRows::bindAudit(st.auditInsert, v.entry);
+                            exec(st.auditInsert);
+                        } else if constexpr (std::is_same_v<T, StatsInsert>) {
+                            QSqlQuery &q = v.sample.resolutionMs >= 60'000 ? st.minuteInsert
+                                                                           : st.secondInsert;
+                            SqliteRows::bindStats(q, v.sample);
+                            exec(q);
+                        } else if constexpr (std::is_same_v<T, StatsPrune>) {
+                            st.pruneSeconds.bindValue(0, v.secondsBefore);
+                            exec(st.pruneSeconds);
+                            st.pruneMinutes.bindValue(0, v.minutesBefore);
+                            exec(st.pruneMinutes);
                         }
                     },
                     m);
