@@ -15,6 +15,10 @@
 
 #ifdef YARD_WITH_UI
 #include "mainwindow.h"
+#include "theme.h"
+#include "store/storereader.h"
+
+#include <QSettings>
 #endif
 
 #include <cstdio>
@@ -41,14 +45,16 @@ bool displayAvailable()
 
 void setIdentity()
 {
+    // Organisation = application: settings go to ~/.config/yardmaster/yardmaster.conf.
+    QCoreApplication::setOrganizationName(u"yardmaster"_s);
     QCoreApplication::setApplicationName(u"yardmaster"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(YARD_VERSION));
 }
 
 QString defaultDatabasePath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-        .filePath(u"yardmaster.db"_s);
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(u"yardmaster/yardmaster.db"_s);
 }
 
 struct Options
@@ -59,6 +65,7 @@ struct Options
     QString db;
     QString config;
     bool configGiven = false;
+    QString theme;
 };
 
 Options parse(QCoreApplication &app)
@@ -74,6 +81,7 @@ Options parse(QCoreApplication &app)
                       u"path"_s});
     parser.addOption({u"in-memory"_s, u"Keep everything in memory; nothing survives a restart."_s});
     parser.addOption({u"demo"_s, u"Start the demo workload (simulated agents) at once."_s});
+    parser.addOption({u"theme"_s, u"Console colours: system, light or dark (remembered)."_s, u"name"_s});
     parser.addOption({u"config"_s,
                       u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
                       u"path"_s});
@@ -83,6 +91,12 @@ Options parse(QCoreApplication &app)
     o.inMemory = parser.isSet(u"in-memory"_s);
     o.demo = parser.isSet(u"demo"_s);
     o.configGiven = parser.isSet(u"config"_s);
+    o.theme = parser.value(u"theme"_s);
+    if (!o.theme.isEmpty() && o.theme != u"system" && o.theme != u"light" && o.theme != u"dark") {
+        std::fprintf(stderr, "yardmaster: --theme must be system, light or dark, not \"%s\"\n",
+                     qPrintable(o.theme));
+        std::exit(2);
+    }
     o.config = o.configGiven ? parser.value(u"config"_s) : Yard::ConfigFile::defaultPath();
     o.db = parser.isSet(u"db"_s) ? parser.value(u"db"_s) : defaultDatabasePath();
     if (parser.isSet(u"db"_s) && o.inMemory) {
@@ -159,10 +173,18 @@ int main(int argc, char **argv)
     auto scheduler = openScheduler(o);
     if (!scheduler)
         return 1;
-    Yard::Ui::MainWindow window(scheduler.get());
+    QSettings settings;
+    if (!o.theme.isEmpty())
+        settings.setValue(u"ui/theme"_s, o.theme);
+    Yard::Ui::Theme::apply(Yard::Ui::Theme::fromName(settings.value(u"ui/theme"_s, u"system"_s).toString()));
+    std::unique_ptr<Yard::StoreReader> reader;
+    if (!o.inMemory)
+        reader = std::make_unique<Yard::StoreReader>(o.db);
+    Yard::Ui::MainWindow window(scheduler.get(), reader.get(),
+                                qEnvironmentVariable("USER", u"operator"_s));
     window.show();
     if (o.demo)
-        scheduler->setDemoRunning(true);
+        window.startDemo();
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
     const int rc = app.exec();

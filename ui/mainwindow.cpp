@@ -1,131 +1,466 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
-#include "sessionsmodel.h"
+#include "charts/livecharts.h"
+#include "models/sessionsmodel.h"
+#include "operatoractions.h"
+#include "theme.h"
+#include "views/emptystateview.h"
+#include "views/eventsview.h"
+#include "views/lanesview.h"
+#include "views/overviewview.h"
+#include "views/runsview.h"
+#include "views/sessionsview.h"
+#include "widgets/commandpalette.h"
+#include "widgets/confirmdialog.h"
 
 #include "engine/scheduler.h"
+#include "store/storereader.h"
 
-#include <QAction>
-#include <QHeaderView>
-#include <QInputDialog>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QLabel>
-#include <QLineEdit>
-#include <QSortFilterProxyModel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScreen>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTableView>
+#include <QTimer>
 #include <QToolBar>
-#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace Yard::Ui {
 
-MainWindow::MainWindow(Scheduler *scheduler, QWidget *parent)
+MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString &actor, QWidget *parent)
     : QMainWindow(parent)
-    , m_scheduler(scheduler)
     , m_sessions(new SessionsModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
-    , m_table(new QTableView)
-    , m_search(new QLineEdit)
-    , m_pauseAction(new QAction(tr("&Pause"), this))
+    , m_pauseAction(new QAction(tr("&Pause…"), this))
+    , m_drainAction(new QAction(tr("&Drain…"), this))
+    , m_demoAction(new QAction(tr("Start &demo workload"), this))
+    , m_bannerBar(new QToolBar(tr("State")))
     , m_banner(new QLabel)
     , m_stateLabel(new QLabel)
     , m_countsLabel(new QLabel)
-    , m_dbLabel(new QLabel)
+    , m_cycleLabel(new QLabel)
+    , m_storeLabel(new QLabel)
+    , m_drainProgress(new QProgressBar)
 {
-    setWindowTitle(tr("Yardmaster"));
-    resize(1100, 700);
+    m_console.scheduler = scheduler;
+    m_console.reader = reader;
+    m_console.actor = actor;
+    m_console.actions = new OperatorActions(scheduler, actor, this);
 
+    setWindowTitle(tr("Yardmaster"));
+    setObjectName(u"mainWindow"_s);
+    // A comfortable default that still fits small screens; saved geometry wins later.
+    const QRect avail = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry()
+                                                         : QRect(0, 0, 1360, 860);
+    resize(qMin(1360, avail.width() * 9 / 10), qMin(860, avail.height() * 9 / 10));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks | GroupedDragging);
+    setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);
+    setDocumentMode(true);
+
+    // Global controls.
     m_pauseAction->setShortcut(QKeySequence(u"Ctrl+Shift+P"_s));
-    m_pauseAction->setToolTip(tr("Pause the scheduler: running runs continue, nothing new starts"));
     connect(m_pauseAction, &QAction::triggered, this, &MainWindow::togglePause);
-    QToolBar *toolbar = addToolBar(tr("Scheduler"));
+    m_drainAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    m_drainAction->setToolTip(tr("Refuse new work, start nothing new, and wait until nothing runs"));
+    connect(m_drainAction, &QAction::triggered, this, &MainWindow::startDrain);
+    connect(m_demoAction, &QAction::triggered, this, [this] {
+        m_demoRunning = !m_demoRunning;
+        m_console.actions->setDemoRunning(m_demoRunning);
+        m_demoAction->setText(m_demoRunning ? tr("Stop &demo workload") : tr("Start &demo workload"));
+    });
+    auto *toolbar = addToolBar(tr("Scheduler"));
     toolbar->setObjectName(u"schedulerToolbar"_s);
     toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolbar->addAction(m_pauseAction);
+    toolbar->addAction(m_drainAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_demoAction);
+    auto *palette = toolbar->addAction(tr("Commands…"), this, [this] { openCommandPalette(); });
+    palette->setShortcut(QKeySequence(u"Ctrl+K"_s));
+    palette->setToolTip(tr("Command palette (Ctrl+K)"));
+    addAction(palette);
 
-    m_proxy->setSourceModel(m_sessions);
-    m_proxy->setSortRole(SessionsModel::SortRole);
-    m_proxy->setFilterKeyColumn(SessionsModel::Key);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(SessionsModel::Key, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(SessionsModel::Key, QHeaderView::Stretch);
-    m_table->setAccessibleName(tr("Sessions"));
-
-    m_search->setPlaceholderText(tr("Filter sessions by key…"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setAccessibleName(tr("Session filter"));
-    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-
-    m_banner->setVisible(false);
+    // The pause banner: impossible to miss.
+    addToolBarBreak();
+    m_bannerBar->setObjectName(u"stateBanner"_s);
+    m_bannerBar->setMovable(false);
+    m_bannerBar->setFloatable(false);
     m_banner->setAlignment(Qt::AlignCenter);
     m_banner->setMargin(6);
-    m_banner->setStyleSheet(u"QLabel { background: #b45309; color: white; font-weight: bold; }"_s);
+    m_banner->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_banner->setAccessibleName(tr("Scheduler state"));
+    m_bannerBar->addWidget(m_banner);
+    addToolBar(m_bannerBar);
+    m_bannerBar->setVisible(false);
 
-    auto *central = new QWidget;
-    auto *layout = new QVBoxLayout(central);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(m_banner);
-    layout->addWidget(m_search);
-    layout->addWidget(m_table);
-    setCentralWidget(central);
+    // Views.
+    m_overview = new OverviewView(m_console);
+    m_sessionsView = new SessionsView(m_console, m_sessions);
+    m_runsView = new RunsView(m_console, m_sessions);
+    m_lanesView = new LanesView(m_console);
+    m_eventsView = new EventsView(m_console, m_sessions);
+    addView(u"overview"_s, tr("Overview"), m_overview, QKeySequence(u"Ctrl+1"_s));
+    addView(u"sessions"_s, tr("Sessions"), m_sessionsView, QKeySequence(u"Ctrl+2"_s));
+    addView(u"runs"_s, tr("Runs"), m_runsView, QKeySequence(u"Ctrl+3"_s));
+    addView(u"attention"_s, tr("Needs attention"),
+            new EmptyStateView(tr("Nothing needs attention"),
+                               tr("Runs that stay queued without being claimed are escalated by the "
+                                  "mechanical cycle and, after ten cycles, land here with a diagnostic "
+                                  "for you to requeue, cancel or acknowledge. The cycle arrives in a later "
+                                  "release; until then this list stays empty.")),
+            QKeySequence(u"Ctrl+4"_s));
+    addView(u"jobs"_s, tr("Jobs"),
+            new EmptyStateView(tr("No scheduled jobs"),
+                               tr("Cron, interval and one-shot jobs will be listed here with their next "
+                                  "and last runs. Scheduling jobs arrives in a later release.")),
+            QKeySequence(u"Ctrl+5"_s));
+    addView(u"lanes"_s, tr("Lanes"), m_lanesView, QKeySequence(u"Ctrl+6"_s));
+    addView(u"cycles"_s, tr("Cycles"),
+            new EmptyStateView(tr("No mechanical cycles yet"),
+                               tr("Each mechanical cycle (lease sweep, wakes, starvation escalation) will "
+                                  "be recorded here with charts. The cycle arrives in a later release.")),
+            QKeySequence(u"Ctrl+7"_s));
+    addView(u"events"_s, tr("Events"), m_eventsView, QKeySequence(u"Ctrl+8"_s));
+    for (int i = 1; i < m_docks.size(); ++i)
+        tabifyDockWidget(m_docks.first(), m_docks[i]);
+    m_docks.first()->raise();
+    m_defaultLayout = saveState();
 
+    connect(m_overview, &OverviewView::demoRequested, this, &MainWindow::startDemo);
+    connect(m_sessionsView, &SessionsView::runActivated, this, [this](RunId id) {
+        showView(u"runs"_s);
+        m_runsView->showRun(id);
+    });
+    connect(m_eventsView, &EventsView::runActivated, this, [this](RunId id) {
+        showView(u"runs"_s);
+        m_runsView->showRun(id);
+    });
+
+    // Status bar.
+    m_drainProgress->setVisible(false);
+    m_drainProgress->setMaximumWidth(180);
+    m_drainProgress->setFormat(tr("%v of %m finished"));
     statusBar()->addWidget(m_stateLabel);
+    statusBar()->addWidget(m_drainProgress);
     statusBar()->addWidget(m_countsLabel);
-    statusBar()->addPermanentWidget(m_dbLabel);
-    m_dbLabel->setText(tr("Database: %1").arg(scheduler->storeLocation()));
-    m_stateLabel->setText(tr("Starting…"));
+    statusBar()->addPermanentWidget(m_cycleLabel);
+    statusBar()->addPermanentWidget(m_storeLabel);
+    m_cycleLabel->setText(tr("Cycles: — (not enabled yet)"));
+    m_cycleLabel->setToolTip(tr("The mechanical cycle (lease sweep, wakes, escalation) arrives in a later release"));
+    m_storeLabel->setText(tr("DB: %1 · API: off").arg(scheduler->storeLocation()));
+    m_storeLabel->setToolTip(tr("Where runs and sessions are stored; the local API arrives in a later release"));
+    m_stateLabel->setText(tr("Connecting…"));
+    connect(m_console.actions, &OperatorActions::actionDone, this,
+            [this](const QString &summary) { statusBar()->showMessage(summary, 6000); });
+    connect(m_console.actions, &OperatorActions::actionFailed, this, [this](const QString &error) {
+        statusBar()->showMessage(tr("Failed: %1").arg(error), 12000);
+    });
+
+    buildMenus();
+    restoreSettings();
 
     connect(scheduler, &Scheduler::snapshotReady, this, &MainWindow::applySnapshot);
+    connect(scheduler, &Scheduler::eventsReady, this, [this](const EventBatch &events) {
+        m_runsView->applyEvents(events);
+        m_eventsView->applyEvents(events);
+    });
     scheduler->requestFullSnapshot();
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::applySnapshot(const EngineSnapshot &snapshot)
+QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWidget *view,
+                                 const QKeySequence &key)
 {
-    m_sessions->applySnapshot(snapshot);
-    m_paused = snapshot.pause.paused;
-    m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause"));
-    m_pauseAction->setToolTip(m_paused ? tr("Resume the scheduler: admission restarts at once")
-                                       : tr("Pause the scheduler: running runs continue, nothing new starts"));
-    const QString state = snapshot.draining ? tr("Draining") : m_paused ? tr("Paused") : tr("Running");
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(view);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    view->setAccessibleName(title);
+    addDockWidget(Qt::TopDockWidgetArea, dock);
+    auto *show = new QAction(title, this);
+    show->setShortcut(key);
+    connect(show, &QAction::triggered, this, [dock] {
+        dock->show();
+        dock->raise();
+    });
+    dock->toggleViewAction()->setShortcut(QKeySequence());
+    dock->setProperty("showAction", QVariant::fromValue(show));
+    addAction(show);
+    m_docks.append(dock);
+    return dock;
+}
+
+void MainWindow::showView(const QString &name)
+{
+    for (QDockWidget *d : std::as_const(m_docks)) {
+        if (d->objectName() == name) {
+            d->show();
+            d->raise();
+        }
+    }
+}
+
+QStringList MainWindow::viewNames() const
+{
+    QStringList names;
+    for (const QDockWidget *d : m_docks)
+        names << d->objectName();
+    return names;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Export events as CSV…"), m_eventsView, &EventsView::exportCsvInteractive);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *d : std::as_const(m_docks))
+        view->addAction(d->property("showAction").value<QAction *>());
+    view->addSeparator();
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    for (auto [mode, label] : {std::pair{Theme::Mode::System, tr("Follow the &system")},
+                               {Theme::Mode::Light, tr("&Light")}, {Theme::Mode::Dark, tr("&Dark")}}) {
+        QAction *a = theme->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(Theme::current() == mode);
+        a->setData(int(mode));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, mode = mode] { setTheme(int(mode)); });
+    }
+    m_lockLayout = view->addAction(tr("&Lock layout"));
+    m_lockLayout->setCheckable(true);
+    m_lockLayout->setToolTip(tr("Unlock to drag views out of the tabs, side by side or into windows"));
+    connect(m_lockLayout, &QAction::toggled, this, &MainWindow::setLayoutLocked);
+    view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
+
+    QMenu *sched = menuBar()->addMenu(tr("&Scheduler"));
+    sched->addAction(m_pauseAction);
+    sched->addAction(m_drainAction);
+    sched->addSeparator();
+    sched->addAction(m_runsView->cancelAction());
+    sched->addAction(m_demoAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("<table cellspacing=6>"
+               "<tr><td><b>Ctrl+K</b></td><td>Command palette</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Overview, Sessions, Runs, Needs attention, Jobs, "
+               "Lanes, Cycles, Events</td></tr>"
+               "<tr><td><b>Ctrl+Shift+P</b></td><td>Pause / resume the scheduler</td></tr>"
+               "<tr><td><b>Ctrl+Shift+D</b></td><td>Drain</td></tr>"
+               "<tr><td><b>Del</b></td><td>Cancel the selected runs</td></tr>"
+               "<tr><td><b>Ctrl+R</b></td><td>Retry the selected runs</td></tr>"
+               "<tr><td><b>Ctrl+M</b></td><td>Send a message to the selected session</td></tr>"
+               "<tr><td><b>F5</b></td><td>Reload the runs list</td></tr></table>"));
+    });
+    help->addAction(tr("&About Yardmaster"), this, [this] {
+        QMessageBox::about(this, tr("About Yardmaster"),
+                           tr("<b>Yardmaster %1</b><br>Operator console with an embedded scheduler for "
+                              "AI-agent work.<br>GPL-3.0-or-later.")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::setLayoutLocked(bool locked)
+{
+    // Locked: the tabs are enough, no title bars. Unlocked: title bars to drag views around.
+    for (QDockWidget *d : std::as_const(m_docks)) {
+        QWidget *old = d->titleBarWidget();
+        d->setTitleBarWidget(locked && !d->isFloating() ? new QWidget : nullptr);
+        delete old;
+    }
+    if (m_lockLayout && m_lockLayout->isChecked() != locked)
+        m_lockLayout->setChecked(locked);
+    QSettings().setValue(u"window/locked"_s, locked);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    setLayoutLocked(settings.value(u"window/locked"_s, true).toBool());
+    if (settings.contains(u"window/geometry"_s))
+        restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    if (settings.contains(u"window/state"_s))
+        restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_overview->setWindow(settings.value(u"overview/window"_s, 60).toInt());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"overview/window"_s, m_overview->charts()->window());
+    settings.setValue(u"ui/theme"_s, Theme::name(Theme::current()));
+    event->accept();
+}
+
+void MainWindow::setTheme(int mode)
+{
+    Theme::apply(Theme::Mode(mode));
+    QSettings().setValue(u"ui/theme"_s, Theme::name(Theme::Mode(mode)));
+    m_overview->applyTheme();
+}
+
+void MainWindow::applySnapshot(const EngineSnapshot &s)
+{
+    m_sessions->applySnapshot(s);
+    m_overview->applySnapshot(s);
+    m_sessionsView->applySnapshot(s);
+    m_runsView->applySnapshot(s);
+    m_lanesView->applySnapshot(s);
+
+    m_paused = s.pause.paused;
+    m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause…"));
+    m_pauseAction->setToolTip(m_paused ? tr("Resume the scheduler: admission restarts at once (Ctrl+Shift+P)")
+                                       : tr("Pause the scheduler: running runs finish, nothing new starts (Ctrl+Shift+P)"));
+    m_drainAction->setEnabled(!s.draining);
+
+    const QColor warn = Theme::color(Theme::Role::Paused);
+    QString state;
+    if (s.draining) {
+        if (!m_draining)
+            m_drainStart = qMax(1, s.running);
+        m_drainStart = qMax(m_drainStart, s.running);
+        state = s.running > 0 ? tr("DRAINING") : tr("DRAINED");
+        m_banner->setText(s.running > 0
+                              ? tr("DRAINING — new work is refused and nothing new starts; %n run(s) still "
+                                   "running. Resume to cancel the drain.", nullptr, s.running)
+                              : tr("DRAINED — nothing is running and new work is refused. Resume to continue."));
+        m_drainProgress->setRange(0, m_drainStart);
+        m_drainProgress->setValue(m_drainStart - s.running);
+        m_drainProgress->setVisible(true);
+    } else if (m_paused) {
+        state = tr("PAUSED");
+        m_banner->setText(tr("PAUSED by %1 — %2. Running runs finish; nothing new starts until you resume.")
+                              .arg(s.pause.actor.isEmpty() ? tr("unknown") : s.pause.actor,
+                                   s.pause.reason.isEmpty() ? tr("no reason given") : s.pause.reason));
+        m_drainProgress->setVisible(false);
+    } else {
+        state = tr("Running");
+        m_drainProgress->setVisible(false);
+    }
+    m_draining = s.draining;
+    const bool held = m_paused || s.draining;
+    m_bannerBar->setVisible(held);
+    m_banner->setStyleSheet(u"QLabel { background: %1; color: white; font-weight: bold; }"_s.arg(warn.name()));
     m_stateLabel->setText(tr("Scheduler: %1").arg(state));
-    m_banner->setVisible(m_paused);
-    if (m_paused)
-        m_banner->setText(tr("PAUSED — %1 (by %2). Running runs finish; nothing new starts.")
-                              .arg(snapshot.pause.reason.isEmpty() ? tr("no reason given") : snapshot.pause.reason,
-                                   snapshot.pause.actor.isEmpty() ? tr("unknown") : snapshot.pause.actor));
-    m_countsLabel->setText(tr("%1 running · %2 queued · %3 sessions")
-                               .arg(snapshot.running)
-                               .arg(snapshot.queued)
-                               .arg(snapshot.sessions));
+    m_stateLabel->setStyleSheet(held ? u"color: %1; font-weight: bold"_s.arg(warn.name()) : QString());
+    setWindowTitle(held ? tr("Yardmaster — %1").arg(state) : tr("Yardmaster"));
+    m_countsLabel->setText(tr("%1 running · %2 queued · %3 sessions · %4 done, %5 failed since start")
+                               .arg(s.running)
+                               .arg(s.queued)
+                               .arg(s.sessions)
+                               .arg(s.counters.completed)
+                               .arg(s.counters.failed));
 }
 
 void MainWindow::togglePause()
 {
-    if (m_paused) {
-        const QString actor = qEnvironmentVariable("USER", u"operator"_s);
-        m_scheduler->post([actor](Engine &e) { e.resume(actor); });
+    if (m_paused || m_draining) {
+        m_console.actions->resume();
         return;
     }
-    bool ok = false;
-    const QString reason = QInputDialog::getText(this, tr("Pause the scheduler"),
-                                                 tr("Reason (shown to every operator):"),
-                                                 QLineEdit::Normal, QString(), &ok);
-    if (!ok)
+    ConfirmDialog dialog(tr("Pause the scheduler"),
+                         tr("While paused, running runs finish but nothing new starts anywhere; new "
+                            "messages still queue. Every operator sees the pause and your reason."),
+                         tr("Pause"), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_console.actions->pause(dialog.reason());
+}
+
+void MainWindow::startDrain()
+{
+    QString reason;
+    if (!ConfirmDialog::ask(this, tr("Drain the scheduler"),
+                            tr("Draining refuses new work, starts nothing new, and waits (up to 60 s) "
+                               "until the runs in flight finish. Queued runs stay queued."),
+                            tr("Drain"), &reason))
         return;
-    const QString actor = qEnvironmentVariable("USER", u"operator"_s);
-    m_scheduler->post([reason, actor](Engine &e) {
-        e.pause(reason.trimmed().isEmpty() ? QStringLiteral("paused from the console") : reason.trimmed(),
-                actor);
-    });
+    m_console.actions->drain(reason);
+}
+
+void MainWindow::startDemo()
+{
+    if (!m_demoRunning)
+        m_demoAction->trigger();
+}
+
+CommandPalette *MainWindow::openCommandPalette()
+{
+    auto provider = [this](const QString &query) {
+        QList<CommandPalette::Command> commands;
+        auto add = [&](const QString &title, const QString &hint, std::function<void()> fn) {
+            commands.append({title, hint, std::move(fn)});
+        };
+        if (m_paused || m_draining)
+            add(tr("Resume scheduler"), tr("Ctrl+Shift+P"), [this] { m_console.actions->resume(); });
+        else
+            add(tr("Pause scheduler"), tr("Ctrl+Shift+P"), [this] { togglePause(); });
+        if (!m_draining)
+            add(tr("Drain scheduler"), tr("Ctrl+Shift+D"), [this] { startDrain(); });
+        const int selected = int(m_runsView->selectedRuns().size());
+        if (selected > 0)
+            add(tr("Cancel selected runs (%1)").arg(selected), tr("Del"), [this] { m_runsView->cancelSelection(); });
+        if (selected > 0)
+            add(tr("Retry selected runs (%1)").arg(selected), tr("Ctrl+R"), [this] { m_runsView->retrySelection(); });
+        add(m_demoRunning ? tr("Stop demo workload") : tr("Start demo workload"), {},
+            [this] { m_demoAction->trigger(); });
+        for (QDockWidget *d : std::as_const(m_docks)) {
+            const QString name = d->objectName();
+            add(tr("Go to %1").arg(d->windowTitle()),
+                d->property("showAction").value<QAction *>()->shortcut().toString(),
+                [this, name] { showView(name); });
+        }
+        add(tr("Export events as CSV"), {}, [this] { m_eventsView->exportCsvInteractive(); });
+        // "#123" opens a run; other text also offers matching sessions.
+        const QString q = query.trimmed();
+        bool isRun = false;
+        const qint64 runId = q.startsWith(u'#') ? q.mid(1).toLongLong(&isRun) : 0;
+        if (isRun && runId > 0) {
+            commands.prepend({tr("Open run #%1").arg(runId), tr("Runs"), [this, runId] {
+                                  showView(u"runs"_s);
+                                  m_runsView->showRun(runId);
+                              }});
+        } else if (q.size() >= 2) {
+            int shown = 0;
+            for (int r = 0; r < m_sessions->rowCount() && shown < 20; ++r) {
+                const QModelIndex idx = m_sessions->index(r, SessionsModel::Key);
+                const QString key = idx.data().toString();
+                if (!key.contains(q.section(u' ', -1), Qt::CaseInsensitive))
+                    continue;
+                const SessionId id = idx.data(SessionsModel::SessionIdRole).toLongLong();
+                add(tr("Session %1").arg(key), tr("jump"), [this, id] {
+                    showView(u"sessions"_s);
+                    m_sessionsView->selectSession(id);
+                });
+                ++shown;
+            }
+        }
+        return commands;
+    };
+    auto *palette = new CommandPalette(provider, this);
+    palette->setAttribute(Qt::WA_DeleteOnClose);
+    const QRect g = geometry();
+    palette->move(g.center().x() - palette->width() / 2, g.top() + 80);
+    palette->show();
+    palette->activateWindow();
+    return palette;
 }
 
 } // namespace Yard::Ui

@@ -1,51 +1,100 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "console.h"
+
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
-class QLineEdit;
-class QSortFilterProxyModel;
-class QTableView;
+class QProgressBar;
+class QToolBar;
 
 namespace Yard {
 class Scheduler;
+class StoreReader;
 struct EngineSnapshot;
 } // namespace Yard
 
 namespace Yard::Ui {
 
+class CommandPalette;
+class EventsView;
+class LanesView;
+class OverviewView;
+class RunsView;
 class SessionsModel;
+class SessionsView;
 
-/// The operator console's main window. Composes views; owns no scheduling logic.
+/// The operator console (SPEC U1, U10): dockable views, global controls, status bar, command
+/// palette. Composes views; every action goes through OperatorActions.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(Scheduler *scheduler, QWidget *parent = nullptr);
+    /// `reader` may be null (in-memory scheduler): history views say so.
+    MainWindow(Scheduler *scheduler, StoreReader *reader, const QString &actor, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     QAction *pauseAction() const { return m_pauseAction; }
+    QAction *drainAction() const { return m_drainAction; }
     SessionsModel *sessionsModel() const { return m_sessions; }
+    OverviewView *overview() const { return m_overview; }
+    SessionsView *sessionsView() const { return m_sessionsView; }
+    RunsView *runsView() const { return m_runsView; }
+    LanesView *lanesView() const { return m_lanesView; }
+    EventsView *eventsView() const { return m_eventsView; }
+    OperatorActions *actions() const { return m_console.actions; }
+    bool isPausedShown() const { return m_paused; }
+    /// Shows a view by its dock object name ("overview", "sessions", "runs", …).
+    void showView(const QString &name);
+    QStringList viewNames() const;
+
+    /// Starts the demo workload and shows it as running (--demo, welcome button).
+    void startDemo();
+    /// Opens the Ctrl+K palette; returns it (it deletes itself when closed).
+    CommandPalette *openCommandPalette();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    QDockWidget *addView(const QString &name, const QString &title, QWidget *view, const QKeySequence &key);
+    void buildMenus();
     void applySnapshot(const EngineSnapshot &snapshot);
     void togglePause();
+    void startDrain();
+    void setTheme(int mode);
+    void restoreSettings();
+    void setLayoutLocked(bool locked);
 
-    Scheduler *m_scheduler;
+    Console m_console;
     SessionsModel *m_sessions;
-    QSortFilterProxyModel *m_proxy;
-    QTableView *m_table;
-    QLineEdit *m_search;
+    OverviewView *m_overview;
+    SessionsView *m_sessionsView;
+    RunsView *m_runsView;
+    LanesView *m_lanesView;
+    EventsView *m_eventsView;
+    QList<QDockWidget *> m_docks;
+    QByteArray m_defaultLayout;
     QAction *m_pauseAction;
+    QAction *m_drainAction;
+    QAction *m_demoAction;
+    QToolBar *m_bannerBar;
     QLabel *m_banner;
     QLabel *m_stateLabel;
     QLabel *m_countsLabel;
-    QLabel *m_dbLabel;
+    QLabel *m_cycleLabel;
+    QLabel *m_storeLabel;
+    QProgressBar *m_drainProgress;
     bool m_paused = false;
+    bool m_draining = false;
+    int m_drainStart = 0;
+    bool m_demoRunning = false;
+    QAction *m_lockLayout = nullptr;
 };
 
 } // namespace Yard::Ui

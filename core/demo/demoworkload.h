@@ -23,8 +23,8 @@ class DemoWorkload final
 public:
     struct Options
     {
-        int sessions = 60;
-        double messagesPerSecond = 14;
+        int sessions = 80;
+        double messagesPerSecond = 20;
         double tasksPerSecond = 3;
         int cronEveryMs = 5000;
         double failureRate = 0.08;

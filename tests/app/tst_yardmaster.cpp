@@ -2,6 +2,8 @@
 // The yardmaster executable as a user runs it: bad input, no display, headless start and stop.
 #include "tempdatabase.h"
 
+#include "demo/demoworkload.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
@@ -89,7 +91,7 @@ void tst_Yardmaster::headlessStartsAndStopsGracefully()
         QVERIFY(q.exec(u"PRAGMA integrity_check"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"ok"_s);
         QVERIFY(q.exec(u"SELECT count(*) FROM sessions"_s) && q.next());
-        QCOMPARE(q.value(0).toInt(), 60);
+        QCOMPARE(q.value(0).toInt(), Yard::DemoWorkload::Options().sessions);
         QVERIFY(q.exec(u"SELECT count(*) FROM runs WHERE state IN ('running', 'claimed')"_s) && q.next());
         QCOMPARE(q.value(0).toInt(), 0); // graceful: nothing left marked running
         QVERIFY(q.exec(u"SELECT count(*) FROM runs"_s) && q.next());

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The console against a real scheduler (offscreen): pause, cancel from the Runs view, the
+// command palette, keyboard.
+#include "eventrecorder.h"
+#include "tempdatabase.h"
+#include "uitesthelpers.h"
+
+#include "mainwindow.h"
+#include "models/runsmodel.h"
+#include "views/runsview.h"
+#include "widgets/commandpalette.h"
+
+#include "engine/scheduler.h"
+#include "store/storereader.h"
+
+#include <QAction>
+#include <QTableView>
+#include <QTest>
+
+using namespace Yard;
+using namespace Yard::Test;
+using namespace Yard::Ui;
+using namespace Qt::StringLiterals;
+
+class tst_Console : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void pauseButtonPausesTheEngine();
+    void cancelFromRunsViewCancelsInTheEngine();
+    void deleteKeyCancelsTheSelection();
+    void paletteRunsActions();
+    void paletteOpensARun();
+
+private:
+    bool enginePaused();
+    RunId submitLongRun(const QString &session);
+    int selectRun(RunId id);
+
+    std::unique_ptr<TempDatabase> m_dir;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<StoreReader> m_reader;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<EventRecorder> m_events;
+};
+
+void tst_Console::initTestCase()
+{
+    QCoreApplication::setOrganizationName(u"yardmaster-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_console"_s);
+}
+
+void tst_Console::init()
+{
+    m_dir = std::make_unique<TempDatabase>();
+    SchedulerOptions options;
+    options.databasePath = m_dir->path();
+    options.engine.defaultQueue.debounceMs = 0;
+    options.snapshotIntervalMs = 50;
+    options.eventIntervalMs = 20;
+    m_scheduler = Scheduler::open(options).value();
+    m_reader = std::make_unique<StoreReader>(m_dir->path());
+    m_events = std::make_unique<EventRecorder>(m_scheduler.get());
+    m_window = std::make_unique<MainWindow>(m_scheduler.get(), m_reader.get(), u"tester"_s);
+    m_window->show();
+}
+
+void tst_Console::cleanup()
+{
+    m_window.reset();
+    m_events.reset();
+    m_reader.reset();
+    m_scheduler->shutdown(1000);
+    m_scheduler.reset();
+    m_dir.reset();
+}
+
+bool tst_Console::enginePaused()
+{
+    std::optional<bool> paused;
+    m_scheduler->call(this, [](Engine &e) { return e.pauseState().paused; }, [&](bool p) { paused = p; });
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(paused.has_value(), 5000); }();
+    return paused.value_or(false);
+}
+
+RunId tst_Console::submitLongRun(const QString &session)
+{
+    std::optional<RunId> id;
+    m_scheduler->call(
+        this,
+        [session](Engine &e) {
+            MessageRequest req;
+            req.sessionKey = session;
+            req.content = u"a long job"_s;
+            req.payloadJson = R"({"duration_ms": 600000, "steps": 100, "distribution": "fixed"})";
+            Expected<SubmitReceipt> r = e.submitMessage(req);
+            return r ? r->runId : RunId(0);
+        },
+        [&](RunId r) { id = r; });
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(id.has_value(), 5000); }();
+    return id.value_or(0);
+}
+
+int tst_Console::selectRun(RunId id)
+{
+    RunsView *view = m_window->runsView();
+    // The list loads from the database: reload until the run is there.
+    for (int i = 0; i < 100 && view->model()->rowOf(id) < 0; ++i) {
+        view->model()->reload();
+        QTest::qWait(50);
+    }
+    const int row = view->model()->rowOf(id);
+    if (row >= 0)
+        view->table()->selectRow(row);
+    return row;
+}
+
+void tst_Console::pauseButtonPausesTheEngine()
+{
+    QVERIFY(!enginePaused());
+    QVERIFY(m_window->pauseAction()->text().contains(u"Pause"_s));
+    confirmNextDialog(u"maintenance window"_s);
+    m_window->pauseAction()->trigger();
+    QVERIFY(enginePaused());
+    // The state is shown: button, banner/title, and the audit trail.
+    QTRY_VERIFY(m_window->isPausedShown());
+    QTRY_VERIFY(m_window->pauseAction()->text().contains(u"Resume"_s));
+    QVERIFY(m_window->windowTitle().contains(u"PAUSED"_s));
+    QTRY_VERIFY(m_events->count(EventType::OperatorAction) >= 1);
+    QVERIFY(m_events->ofType(EventType::OperatorAction).last().text.contains(u"maintenance window"_s));
+    m_window->pauseAction()->trigger(); // resume needs no confirmation
+    QTRY_VERIFY(!enginePaused());
+    QTRY_VERIFY(!m_window->isPausedShown());
+    QVERIFY(!m_window->windowTitle().contains(u"PAUSED"_s));
+}
+
+void tst_Console::cancelFromRunsViewCancelsInTheEngine()
+{
+    const RunId id = submitLongRun(u"cancel-me"_s);
+    QVERIFY(id > 0);
+    QTRY_COMPARE(m_events->count(EventType::RunStarted), 1);
+    const int row = selectRun(id);
+    QVERIFY(row >= 0);
+    confirmNextDialog(u"wrong input"_s);
+    m_window->runsView()->cancelSelection();
+    // Shown as "cancelling…" until the engine confirms, then cancelled.
+    QTRY_COMPARE(m_events->outcomeOf(id), EventType::RunCancelled);
+    QTRY_COMPARE(m_window->runsView()->model()->stateAt(m_window->runsView()->model()->rowOf(id)), RunState::Cancelled);
+    const QModelIndex state = m_window->runsView()->model()->index(m_window->runsView()->model()->rowOf(id), RunsModel::State);
+    QCOMPARE(state.data().toString(), u"cancelled"_s);
+    QVERIFY(!state.data(RunsModel::CancellingRole).toBool());
+    std::optional<bool> live;
+    m_scheduler->call(this, [id](Engine &e) { return e.liveRun(id).has_value(); }, [&](bool l) { live = l; });
+    QTRY_VERIFY(live.has_value());
+    QVERIFY(!*live);
+}
+
+void tst_Console::deleteKeyCancelsTheSelection()
+{
+    const RunId id = submitLongRun(u"del-me"_s);
+    QTRY_COMPARE(m_events->count(EventType::RunStarted), 1);
+    QVERIFY(selectRun(id) >= 0);
+    m_window->runsView()->table()->setFocus();
+    confirmNextDialog(u"keyboard"_s);
+    QTest::keyClick(m_window->runsView()->table(), Qt::Key_Delete);
+    QTRY_COMPARE(m_events->outcomeOf(id), EventType::RunCancelled);
+}
+
+void tst_Console::paletteRunsActions()
+{
+    CommandPalette *palette = m_window->openCommandPalette();
+    palette->setQuery(u"pause sch"_s);
+    QCOMPARE(palette->visibleCommands(), 1);
+    QCOMPARE(palette->commandTitle(0), u"Pause scheduler"_s);
+    confirmNextDialog(u"from the palette"_s);
+    palette->runCurrent();
+    QVERIFY(enginePaused());
+    QTRY_VERIFY(m_window->isPausedShown());
+    palette = m_window->openCommandPalette();
+    palette->setQuery(u"resume"_s);
+    QCOMPARE(palette->commandTitle(0), u"Resume scheduler"_s);
+    palette->runCurrent();
+    QTRY_VERIFY(!enginePaused());
+    palette = m_window->openCommandPalette();
+    palette->setQuery(u"go to lanes"_s);
+    QCOMPARE(palette->commandTitle(0), u"Go to Lanes"_s);
+    palette->runCurrent();
+}
+
+void tst_Console::paletteOpensARun()
+{
+    const RunId id = submitLongRun(u"find-me"_s);
+    CommandPalette *palette = m_window->openCommandPalette();
+    palette->setQuery(u"#%1"_s.arg(id));
+    QCOMPARE(palette->commandTitle(0), u"Open run #%1"_s.arg(id));
+    palette->runCurrent();
+    QTRY_COMPARE(m_window->runsView()->model()->rowCount(), 1);
+    QCOMPARE(m_window->runsView()->model()->runAt(0), id);
+}
+
+QTEST_MAIN(tst_Console)
+#include "tst_console.moc"

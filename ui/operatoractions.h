@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/ids.h"
+#include "model/queueconfig.h"
+
+#include <QObject>
+#include <QVector>
+
+namespace Yard {
+class Scheduler;
+} // namespace Yard
+
+namespace Yard::Ui {
+
+/// Every operator action of the console. Each one runs on the engine thread together with its
+/// audit-log entry (SPEC E2), then reports back here: actionDone() with a one-line summary for
+/// the status bar, or actionFailed() with the engine's error. Never blocks the GUI.
+class OperatorActions final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OperatorActions)
+
+public:
+    OperatorActions(Scheduler *scheduler, QString actor, QObject *parent = nullptr);
+
+    const QString &actor() const { return m_actor; }
+
+    void pause(const QString &reason);
+    void resume(const QString &reason = {});
+    void drain(const QString &reason);
+    void cancelRuns(const QVector<RunId> &runs, const QString &reason);
+    void retryRuns(const QVector<RunId> &runs, const QString &reason);
+    void requeueRuns(const QVector<RunId> &runs, const QString &reason);
+    void sendMessage(SessionId session, const QString &text);
+    void cancelOldest(SessionId session, const QString &key);
+    void cancelAll(SessionId session, const QString &key, const QString &reason);
+    void resetSession(SessionId session, const QString &key, const QString &reason);
+    void setSessionPaused(SessionId session, const QString &key, bool paused);
+    void setQueueConfig(SessionId session, const QString &key, const QueueConfigOverride &config);
+    void setLaneLimit(const QString &lane, int limit);
+    void setLanePaused(const QString &lane, bool paused);
+    void setDemoRunning(bool running);
+
+Q_SIGNALS:
+    void actionDone(const QString &summary);
+    void actionFailed(const QString &error);
+    /// A cancel request reached the engine; outcomes arrive as run events.
+    void cancelRequested(const QVector<Yard::RunId> &runs);
+    /// Cancels the engine refused (run already finished, unknown run…).
+    void cancelRejected(const QVector<Yard::RunId> &runs);
+
+private:
+    Scheduler *m_scheduler;
+    QString m_actor;
+};
+
+} // namespace Yard::Ui
