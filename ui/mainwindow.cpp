@@ -358,7 +358,8 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_draining = s.draining;
     const bool held = m_paused || s.draining;
     m_bannerBar->setVisible(held);
-    m_banner->setStyleSheet(u"QLabel { background: %1; color: white; font-weight: bold; }"_s.arg(warn.name()));
+    // One amber for both palettes: white on it reads well in light and dark.
+    m_banner->setStyleSheet(u"QLabel { background: #b45309; color: white; font-weight: bold; }"_s);
     m_stateLabel->setText(tr("Scheduler: %1").arg(state));
     m_stateLabel->setStyleSheet(held ? u"color: %1; font-weight: bold"_s.arg(warn.name()) : QString());
     setWindowTitle(held ? tr("Yardmaster — %1").arg(state) : tr("Yardmaster"));

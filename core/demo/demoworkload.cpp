@@ -20,18 +20,19 @@ struct Persona
     const char16_t *lane;
     QueueMode mode;
     int maxConcurrent;
+    int contextTokens; ///< small on purpose: transcripts fill it within minutes (throttle, SPEC Q6)
 };
 
 // Agents with their own habits, so sessions look and behave differently.
 const Persona kPersonas[] = {
-    {u"coder", u"main", QueueMode::Queue, 1},
-    {u"reviewer", u"main", QueueMode::Collect, 1},
-    {u"planner", u"main", QueueMode::Followup, 1},
-    {u"researcher", u"subagent", QueueMode::Queue, 2},
-    {u"tester", u"subagent", QueueMode::Queue, 2},
-    {u"support", u"main", QueueMode::Interrupt, 1},
-    {u"swarm", u"team", QueueMode::Queue, 3},
-    {u"scheduler", u"cron", QueueMode::Queue, 1},
+    {u"coder", u"main", QueueMode::Queue, 1, 1200},
+    {u"reviewer", u"main", QueueMode::Collect, 1, 1500},
+    {u"planner", u"main", QueueMode::Followup, 1, 2000},
+    {u"researcher", u"subagent", QueueMode::Queue, 2, 900},
+    {u"tester", u"subagent", QueueMode::Queue, 2, 1200},
+    {u"support", u"main", QueueMode::Interrupt, 1, 1500},
+    {u"swarm", u"team", QueueMode::Queue, 3, 700},
+    {u"scheduler", u"cron", QueueMode::Queue, 1, 3000},
 };
 
 const char16_t *const kPrompts[] = {
@@ -66,6 +67,8 @@ void DemoWorkload::start()
         return;
     m_sessions.clear();
     const int personas = int(std::size(kPersonas));
+    for (const Persona &p : kPersonas)
+        m_engine->setContextWindow(QString::fromUtf16(p.agent), p.contextTokens);
     for (int i = 0; i < m_options.sessions; ++i) {
         const Persona &p = kPersonas[i % personas];
         const QString key = u"demo-%1-%2"_s.arg(QString::fromUtf16(p.agent)).arg(i / personas + 1, 2, 10, QChar(u'0'));

@@ -124,6 +124,19 @@ void Engine::setTokenEstimator(TokenEstimator estimator)
     };
 }
 
+void Engine::setContextWindow(const QString &agent, qint64 tokens)
+{
+    Turn turn(this);
+    m_options.contextWindows.insert(agent, qMax<qint64>(1, tokens));
+    for (auto &[id, live] : m_live) {
+        const Session *s = m_sessions.find(id);
+        if (s && s->agent == agent) {
+            markSessionDirty(live.queue.get());
+            live.queue->pump(); // the throttle may allow more now
+        }
+    }
+}
+
 // Lifecycle -----------------------------------------------------------------------------------
 
 Error Engine::start()

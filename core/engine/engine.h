@@ -147,6 +147,8 @@ public:
     Error setLanePaused(const QString &name, bool paused);
     void setPreExecuteHook(PreExecuteHook hook) { m_hook = std::move(hook); }
     void setTokenEstimator(TokenEstimator estimator);
+    /// Context window (tokens) of an agent, live (SPEC Q6).
+    void setContextWindow(const QString &agent, qint64 tokens);
     /// Graceful shutdown (SPEC Q12): stops admitting, lets in-flight runs finish until the
     /// deadline, then cancels them and records them as queued so they resume on the next start.
     /// `done` is called once everything is durable.

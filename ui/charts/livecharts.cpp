@@ -203,9 +203,12 @@ void LiveCharts::rebuild()
     QCPGraph *queued = series(m_depth, 0, tr("queued"), Theme::color(Theme::Role::Queued));
     QCPGraph *running = series(m_depth, 1, tr("running"), Theme::color(Theme::Role::Running));
     QCPGraph *waitP50 = series(m_latency, 0, tr("wait p50"), Theme::color(Theme::Role::Queued));
-    QCPGraph *waitP95 = series(m_latency, 1, tr("wait p95"), Theme::color(Theme::Role::Queued).lighter(140));
+    QColor waitColor = Theme::color(Theme::Role::Queued), runColor = Theme::color(Theme::Role::Running);
+    waitColor.setAlpha(190);
+    runColor.setAlpha(190);
+    QCPGraph *waitP95 = series(m_latency, 1, tr("wait p95"), waitColor);
     QCPGraph *runP50 = series(m_latency, 2, tr("run p50"), Theme::color(Theme::Role::Running));
-    QCPGraph *runP95 = series(m_latency, 3, tr("run p95"), Theme::color(Theme::Role::Running).lighter(140));
+    QCPGraph *runP95 = series(m_latency, 3, tr("run p95"), runColor);
     waitP95->setPen(QPen(waitP95->pen().color(), 1.2, Qt::DashLine));
     runP95->setPen(QPen(runP95->pen().color(), 1.2, Qt::DashLine));
 

@@ -100,6 +100,11 @@ EventsView::EventsView(const Console &console, SessionsModel *sessions, QWidget 
     }
 }
 
+void EventsView::showCategory(int category)
+{
+    m_category->setCurrentIndex(qMax(0, m_category->findData(category)));
+}
+
 void EventsView::applyEvents(const EventBatch &events)
 {
     m_model->appendEvents(events);

@@ -35,6 +35,8 @@ public:
     EventsFilter *filter() const { return m_filter; }
     /// Writes the rows the filter shows to `path`; false with a message on error.
     bool exportCsv(const QString &path, QString *error) const;
+    /// Shows one category (-1 = all), as if chosen in the filter box.
+    void showCategory(int category);
 
 public Q_SLOTS:
     void exportCsvInteractive();

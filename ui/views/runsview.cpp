@@ -76,6 +76,7 @@ RunsView::RunsView(const Console &console, SessionsModel *sessions, QWidget *par
     // Filters.
     auto *filters = new QHBoxLayout;
     m_states->setText(tr("State: any"));
+    m_states->setMinimumWidth(110);
     m_states->setPopupMode(QToolButton::InstantPopup);
     m_states->setAccessibleName(tr("State filter"));
     auto *stateMenu = new QMenu(m_states);

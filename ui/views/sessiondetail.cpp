@@ -42,6 +42,8 @@ SessionDetail::SessionDetail(const Console &console, QWidget *parent)
     m_queue->setRootIsDecorated(false);
     m_queue->setAlternatingRowColors(true);
     m_queue->header()->setStretchLastSection(true);
+    for (auto [col, w] : {std::pair{0, 70}, {1, 190}, {2, 85}, {3, 110}})
+        m_queue->setColumnWidth(col, w);
     m_queue->setAccessibleName(tr("Session queue"));
     connect(m_queue, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         Q_EMIT runActivated(item->data(0, Qt::UserRole).toLongLong());

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// yardshots: screenshots of every console view with live demo data, for docs/screenshots.
+//   yardshots OUTDIR [--theme light|dark] [--warmup SECONDS]
+#include "mainwindow.h"
+#include "models/sessionsmodel.h"
+#include "theme.h"
+#include "views/runsview.h"
+#include "views/sessionsview.h"
+#include "models/eventsmodel.h"
+#include "models/runsmodel.h"
+#include "views/eventsview.h"
+#include "operatoractions.h"
+
+#include "engine/scheduler.h"
+#include "store/storereader.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+void wait(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(u"yardshots"_s);
+    QCoreApplication::setApplicationName(u"yardshots"_s);
+    QCommandLineParser parser;
+    parser.addPositionalArgument(u"outdir"_s, u"Folder for the PNG files"_s);
+    parser.addOption({u"theme"_s, u"light or dark"_s, u"name"_s, u"light"_s});
+    parser.addOption({u"warmup"_s, u"Seconds of demo traffic before the first shot"_s, u"s"_s, u"40"_s});
+    parser.addHelpOption();
+    parser.process(app);
+    if (parser.positionalArguments().isEmpty())
+        parser.showHelp(2);
+    const QString out = parser.positionalArguments().first();
+    const QString theme = parser.value(u"theme"_s);
+    QDir().mkpath(out);
+    Yard::Ui::Theme::apply(Yard::Ui::Theme::fromName(theme));
+
+    QTemporaryDir dir;
+    Yard::SchedulerOptions options;
+    options.databasePath = dir.filePath(u"shots.db"_s);
+    auto scheduler = Yard::Scheduler::open(options).value();
+    Yard::StoreReader reader(options.databasePath);
+    Yard::Ui::MainWindow window(scheduler.get(), &reader, u"operator"_s);
+    window.resize(1440, 900);
+    window.show();
+    wait(1500);
+    auto shoot = [&](const QString &name) {
+        wait(700);
+        const QString path = QDir(out).filePath(u"%1-%2.png"_s.arg(theme, name));
+        window.grab().save(path);
+        std::printf("%s\n", qPrintable(path));
+    };
+    shoot(u"welcome"_s);
+    window.startDemo();
+    wait(parser.value(u"warmup"_s).toInt() * 1000);
+
+    window.showView(u"overview"_s);
+    shoot(u"overview"_s);
+
+    window.showView(u"sessions"_s);
+    // The busiest session, with its queue.
+    QTableView *sessions = window.sessionsView()->table();
+    int best = 0, bestLoad = -1;
+    for (int r = 0; r < sessions->model()->rowCount(); ++r) {
+        const int load = sessions->model()->index(r, Yard::Ui::SessionsModel::Queued).data().toInt();
+        if (load > bestLoad) {
+            bestLoad = load;
+            best = r;
+        }
+    }
+    sessions->selectRow(best);
+    shoot(u"sessions"_s);
+
+    window.showView(u"runs"_s);
+    Yard::Ui::RunsView *runs = window.runsView();
+    runs->model()->reload();
+    wait(500);
+    for (int r = 0; r < runs->model()->rowCount(); ++r) {
+        if (runs->model()->stateAt(r) == Yard::RunState::Failed) {
+            runs->table()->selectRow(r);
+            break;
+        }
+    }
+    shoot(u"runs"_s);
+    window.showView(u"lanes"_s);
+    shoot(u"lanes"_s);
+    window.showView(u"events"_s);
+    shoot(u"events"_s);
+    window.showView(u"attention"_s);
+    shoot(u"needs-attention"_s);
+    window.actions()->pause(u"maintenance window: upgrading the agent runtime"_s);
+    window.showView(u"overview"_s);
+    wait(800);
+    shoot(u"paused"_s);
+    window.showView(u"events"_s);
+    window.eventsView()->showCategory(int(Yard::Ui::EventsModel::Category::Operator));
+    shoot(u"audit"_s);
+    scheduler->shutdown(2000);
+    return 0;
+}
