@@ -9,6 +9,7 @@
 #include "exec/handlerregistry.h"
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
+#include "store/storereader.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -19,7 +20,12 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#ifdef YARD_WITH_UI
+#include "uiflood.h"
+#endif
+
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <cstdio>
 
@@ -236,6 +242,84 @@ int engineOnly(const Config &cfg)
     return 0;
 }
 
+/// The runs list against a big table: page queries the console issues, timed on the reader.
+int runsView(const Config &cfg)
+{
+    std::printf("yardbench runs-view: %lld runs in SQLite, queries as the Runs view sends them\n",
+                qlonglong(cfg.runs));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.db"_s);
+    {
+        auto store = SqliteStore::open(path).value();
+        QElapsedTimer fill;
+        fill.start();
+        const QString lanes[] = {u"main"_s, u"subagent"_s, u"team"_s, u"cron"_s};
+        const RunState states[] = {RunState::Completed, RunState::Completed, RunState::Completed,
+                                   RunState::Completed, RunState::Failed, RunState::Cancelled};
+        for (qint64 id = 1; id <= cfg.runs; ++id) {
+            Run r;
+            r.id = id;
+            r.handler = u"simulate"_s;
+            r.lane = lanes[id % 4];
+            r.priority = Priority(id % 5);
+            r.state = id % 997 == 0 ? RunState::Queued : states[id % 6];
+            r.input = id == cfg.runs / 2 ? u"the rare needle"_s : u"summarise build %1"_s.arg(id % 1000);
+            r.createdAt = r.queuedAt = 1'700'000'000'000 + id * 10;
+            r.startedAt = r.queuedAt + 5;
+            r.finishedAt = r.startedAt + 100;
+            r.updatedAt = r.finishedAt;
+            if (r.state == RunState::Failed) {
+                r.errorCode = ErrorCode::HandlerFailed;
+                r.error = u"simulated failure"_s;
+            }
+            store->append(RunUpsert{r});
+            if (id % 50'000 == 0)
+                store->handOver();
+        }
+        store->flush();
+        std::printf("filled in %.1f s\n", double(fill.elapsed()) / 1000.0);
+    }
+    StoreReader reader(path);
+    struct Case
+    {
+        const char *name;
+        RunFilter filter;
+        RunId before;
+    };
+    RunFilter failed, lane, queued, text, byId, combo;
+    failed.states = {RunState::Failed};
+    lane.lanes = {u"cron"_s};
+    queued.states = {RunState::Queued};
+    text.text = u"rare needle"_s;
+    byId.text = u"#%1"_s.arg(cfg.runs / 3);
+    combo.states = {RunState::Failed};
+    combo.lanes = {u"team"_s};
+    combo.priorities = {Priority::High};
+    const Case cases[] = {{"newest page, no filter", {}, 0},
+                          {"page deep in the table (scrolled)", {}, RunId(cfg.runs / 2)},
+                          {"state = failed", failed, 0},
+                          {"lane = cron", lane, 0},
+                          {"state = queued (rare)", queued, 0},
+                          {"failed + team + high", combo, 0},
+                          {"#id lookup", byId, 0},
+                          {"text search (full scan)", text, 0}};
+    for (const Case &c : cases) {
+        QEventLoop loop;
+        RunPage result;
+        const quint64 request = reader.requestRuns(c.filter, c.before, 200);
+        QObject::connect(&reader, &StoreReader::runsReady, &loop, [&](const RunPage &page) {
+            if (page.request == request) {
+                result = page;
+                loop.quit();
+            }
+        });
+        loop.exec();
+        std::printf("%-36s %6lld ms  %3lld rows%s\n", c.name, qlonglong(result.elapsedMs),
+                    qlonglong(result.rows.size()), result.error.isError() ? " ERROR" : "");
+    }
+    return 0;
+}
+
 double median(QVector<double> v)
 {
     std::sort(v.begin(), v.end());
@@ -290,13 +374,17 @@ int durable(const Config &cfg)
 
 int main(int argc, char **argv)
 {
+#ifdef YARD_WITH_UI
+    if (argc > 1 && std::strcmp(argv[1], "ui-flood") == 0)
+        return runUiFlood(argc, argv);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"yardbench"_s);
     qputenv("QT_LOGGING_RULES", "yard.*.info=false");
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
@@ -329,7 +417,9 @@ int main(int argc, char **argv)
         return durable(cfg);
     if (what == u"engine")
         return engineOnly(cfg);
-    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch or durable\n",
+    if (what == u"runs-view")
+        return runsView(cfg);
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;
 }
