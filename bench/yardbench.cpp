@@ -384,7 +384,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | ui-flood"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | runs-view | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
