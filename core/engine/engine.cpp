@@ -311,6 +311,14 @@ void Engine::checkShutdown()
     }
 }
 
+Event Engine::newEvent(EventType type) const
+{
+    Event e;
+    e.type = type;
+    e.time = now();
+    return e;
+}
+
 // Sessions ------------------------------------------------------------------------------------
 
 Expected<Session> Engine::createSession(const SessionSpec &spec)
@@ -318,9 +326,7 @@ Expected<Session> Engine::createSession(const SessionSpec &spec)
     Turn turn(this);
     Expected<Session> s = m_sessions.create(spec);
     if (s) {
-        Event e;
-        e.type = EventType::SessionCreated;
-        e.time = now();
+        Event e = newEvent(EventType::SessionCreated);
         e.session = s->id;
         e.text = s->key;
         emitEvent(std::move(e));
@@ -332,22 +338,11 @@ Expected<Session> Engine::createSession(const SessionSpec &spec)
 Error Engine::closeSession(SessionId id)
 {
     Turn turn(this);
-    const Session *found = m_sessions.find(id);
-    if (!found)
-        return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(id));
-    Session s = *found;
-    s.state = SessionState::Closed;
-    if (Error e = m_sessions.update(s); e.isError())
-        return e;
-    if (SessionQueue *q = liveQueue(id))
-        q->clearQueued(ErrorCode::SessionClosed, u"session closed"_s);
-    Event e;
-    e.type = EventType::SessionClosed;
-    e.time = now();
-    e.session = id;
-    emitEvent(std::move(e));
-    markSessionDirty(id);
-    return {};
+    return changeSession(id, EventType::SessionClosed, [&](Session &s) {
+        s.state = SessionState::Closed;
+        if (SessionQueue *q = liveQueue(id))
+            q->clearQueued(ErrorCode::SessionClosed, u"session closed"_s);
+    });
 }
 
 QueueConfig Engine::queueConfig(SessionId id) const
@@ -356,48 +351,43 @@ QueueConfig Engine::queueConfig(SessionId id) const
     return s ? s->queueOverride.applyTo(m_options.defaultQueue) : m_options.defaultQueue;
 }
 
-Error Engine::setSessionQueueConfig(SessionId id, const QueueConfigOverride &override)
+Error Engine::changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,
+                            const std::function<QString()> &describe)
 {
-    Turn turn(this);
     const Session *found = m_sessions.find(id);
     if (!found)
         return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(id));
     Session s = *found;
-    s.queueOverride = override;
+    change(s);
     if (Error e = m_sessions.update(s); e.isError())
         return e;
-    if (SessionQueue *q = liveQueue(id))
-        q->setConfig(override.applyTo(m_options.defaultQueue));
-    Event e;
-    e.type = EventType::QueueConfigChanged;
-    e.time = now();
+    Event e = newEvent(type);
     e.session = id;
-    e.text = QString::fromUtf8(QJsonDocument(queueConfig(id).toJson()).toJson(QJsonDocument::Compact));
+    if (describe)
+        e.text = describe();
     emitEvent(std::move(e));
     markSessionDirty(id);
     return {};
 }
 
+Error Engine::setSessionQueueConfig(SessionId id, const QueueConfigOverride &override)
+{
+    Turn turn(this);
+    return changeSession(id, EventType::QueueConfigChanged, [&](Session &s) {
+        s.queueOverride = override;
+        if (SessionQueue *q = liveQueue(id))
+            q->setConfig(override.applyTo(m_options.defaultQueue));
+    }, [&] { return QString::fromUtf8(QJsonDocument(queueConfig(id).toJson()).toJson(QJsonDocument::Compact)); });
+}
+
 Error Engine::setSessionPaused(SessionId id, bool paused)
 {
     Turn turn(this);
-    const Session *found = m_sessions.find(id);
-    if (!found)
-        return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(id));
-    Session s = *found;
-    s.paused = paused;
-    if (Error e = m_sessions.update(s); e.isError())
-        return e;
-    if (SessionQueue *q = liveQueue(id))
-        q->setPaused(paused);
-    Event e;
-    e.type = EventType::SessionUpdated;
-    e.time = now();
-    e.session = id;
-    e.text = paused ? u"paused"_s : u"resumed"_s;
-    emitEvent(std::move(e));
-    markSessionDirty(id);
-    return {};
+    return changeSession(id, EventType::SessionUpdated, [&](Session &s) {
+        s.paused = paused;
+        if (SessionQueue *q = liveQueue(id))
+            q->setPaused(paused);
+    }, [paused] { return paused ? u"paused"_s : u"resumed"_s; });
 }
 
 void Engine::setDefaultQueueConfig(const QueueConfig &config)
@@ -492,20 +482,8 @@ RunRecord *Engine::newRecord(SessionId session, const QString &handler, const QS
 Expected<SubmitReceipt> Engine::submitMessage(const MessageRequest &request)
 {
     Turn turn(this);
-    auto reject = [this](ErrorCode code, const QString &why) -> Error {
-        ++m_counters.rejected;
-        Event e;
-        e.type = EventType::RunRejected;
-        e.time = now();
-        e.code = code;
-        e.text = why;
-        emitEvent(std::move(e));
-        return Error::make(code, why);
-    };
-    if (m_stopping)
-        return reject(ErrorCode::Stopped, u"the scheduler is shutting down"_s);
-    if (m_draining)
-        return reject(ErrorCode::Draining, u"the scheduler is draining; resume it to accept work"_s);
+    if (Error e = checkAccepting(request.sessionId); e.isError())
+        return e;
 
     SessionId sid = request.sessionId;
     if (sid == 0) {
@@ -527,7 +505,7 @@ Expected<SubmitReceipt> Engine::submitMessage(const MessageRequest &request)
     if (!session)
         return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(sid));
     if (session->state == SessionState::Closed)
-        return reject(ErrorCode::SessionClosed, u"session \"%1\" is closed"_s.arg(session->key));
+        return reject(ErrorCode::SessionClosed, sid, u"session \"%1\" is closed"_s.arg(session->key));
 
     Expected<SessionQueue *> queue = queueFor(sid);
     if (!queue)
@@ -536,49 +514,18 @@ Expected<SubmitReceipt> Engine::submitMessage(const MessageRequest &request)
     RunRecord *rec = newRecord(sid, handler, request.content,
                                request.lane.isEmpty() ? session->lane : request.lane,
                                request.priority, request.submittedAt, request.payloadJson);
-    ErrorCode code = ErrorCode::None;
-    const SessionQueue::Admission admission = queue.value()->admit(rec, &code);
-    if (admission == SessionQueue::Admission::Rejected) {
-        const QString key = session->key;
-        delete rec;
-        return reject(code, u"session \"%1\" queue is full (cap %2, drop new)"_s.arg(key).arg(
-                                queue.value()->config().cap));
-    }
-    Expected<Message> message =
-        m_sessions.addMessage(sid, request.role, request.content, request.metadataJson);
-    if (message)
-        rec->run.messageId = message->id;
-    rec->queue = queue.value();
-    m_runs.emplace(rec->run.id, rec);
-    ++m_counters.accepted;
-    persist(rec);
-    emitEvent(EventType::RunQueued, rec);
-    markSessionDirty(sid);
-    const SubmitReceipt receipt{rec->run.id, sid, rec->run.messageId};
-    if (admission == SessionQueue::Admission::Stale) {
-        resolveQueued(rec, ErrorCode::MessageStale, u"enqueued before a cancel-all"_s);
-        return Error::make(ErrorCode::MessageStale,
-                           u"run %1 was sent before the session's cancel-all"_s.arg(receipt.runId));
-    }
-    queue.value()->pump();
-    return receipt;
+    MessageId messageId = 0;
+    Expected<RunId> run = enqueueSessionRun(rec, queue.value(), &request, &messageId);
+    if (!run)
+        return run.error();
+    return SubmitReceipt{run.value(), sid, messageId};
 }
 
 Expected<RunId> Engine::submitRun(const RunSubmission &submission)
 {
     Turn turn(this);
-    if (m_stopping || m_draining) {
-        ++m_counters.rejected;
-        const ErrorCode code = m_stopping ? ErrorCode::Stopped : ErrorCode::Draining;
-        Event e;
-        e.type = EventType::RunRejected;
-        e.time = now();
-        e.code = code;
-        e.session = submission.sessionId;
-        emitEvent(std::move(e));
-        return Error::make(code, m_stopping ? u"the scheduler is shutting down"_s
-                                            : u"the scheduler is draining; resume it to accept work"_s);
-    }
+    if (Error e = checkAccepting(submission.sessionId); e.isError())
+        return e;
     if (submission.handler.isEmpty())
         return Error::make(ErrorCode::InvalidRequest, u"a run needs a handler type"_s);
 
@@ -607,21 +554,46 @@ Expected<RunId> Engine::submitRun(const RunSubmission &submission)
     return enqueueSessionRun(rec, queue.value());
 }
 
-Expected<RunId> Engine::enqueueSessionRun(RunRecord *rec, SessionQueue *queue)
+Error Engine::reject(ErrorCode code, SessionId session, const QString &why)
+{
+    ++m_counters.rejected;
+    Event e = newEvent(EventType::RunRejected);
+    e.code = code;
+    e.session = session;
+    e.text = why;
+    emitEvent(std::move(e));
+    return Error::make(code, why);
+}
+
+Error Engine::checkAccepting(SessionId session)
+{
+    if (m_stopping)
+        return reject(ErrorCode::Stopped, session, u"the scheduler is shutting down"_s);
+    if (m_draining)
+        return reject(ErrorCode::Draining, session, u"the scheduler is draining; resume it to accept work"_s);
+    return {};
+}
+
+Expected<RunId> Engine::enqueueSessionRun(RunRecord *rec, SessionQueue *queue, const MessageRequest *message,
+                                          MessageId *messageId)
 {
     ErrorCode code = ErrorCode::None;
     const SessionQueue::Admission admission = queue->admit(rec, &code);
     if (admission == SessionQueue::Admission::Rejected) {
-        ++m_counters.rejected;
-        Event e;
-        e.type = EventType::RunRejected;
-        e.time = now();
-        e.code = code;
-        e.session = queue->id();
-        emitEvent(std::move(e));
         delete rec;
-        return Error::make(code, u"session %1 queue is full (cap %2, drop new)"_s.arg(queue->id()).arg(
-                                     queue->config().cap));
+        const Session *session = m_sessions.find(queue->id());
+        return reject(code, queue->id(),
+                      u"session \"%1\" queue is full (cap %2, drop new)"_s
+                          .arg(session ? session->key : QString::number(queue->id()))
+                          .arg(queue->config().cap));
+    }
+    if (message) {
+        Expected<Message> stored =
+            m_sessions.addMessage(queue->id(), message->role, message->content, message->metadataJson);
+        if (stored)
+            rec->run.messageId = stored->id;
+        if (messageId)
+            *messageId = rec->run.messageId;
     }
     rec->queue = queue;
     m_runs.emplace(rec->run.id, rec);
@@ -870,9 +842,7 @@ void Engine::resume(const QString &actor)
     m_clock->cancel(m_drainTimer);
     m_drainTimer = 0;
     persistPause();
-    Event e;
-    e.type = EventType::SchedulerResumed;
-    e.time = now();
+    Event e = newEvent(EventType::SchedulerResumed);
     e.text = actor;
     emitEvent(std::move(e));
     markAllLanesDirty();
@@ -886,9 +856,7 @@ void Engine::drain(int timeoutMs, const QString &actor)
         pause(u"draining"_s, actor);
     m_draining = true;
     m_drainReported = false;
-    Event e;
-    e.type = EventType::SchedulerDraining;
-    e.time = now();
+    Event e = newEvent(EventType::SchedulerDraining);
     e.value = runningCount();
     e.text = actor;
     emitEvent(std::move(e));
@@ -917,9 +885,7 @@ void Engine::checkDrain()
     m_drainReported = true;
     m_clock->cancel(m_drainTimer);
     m_drainTimer = 0;
-    Event e;
-    e.type = EventType::SchedulerDrained;
-    e.time = now();
+    Event e = newEvent(EventType::SchedulerDrained);
     emitEvent(std::move(e));
 }
 
@@ -945,9 +911,7 @@ Error Engine::setLaneLimit(const QString &name, int limit)
     m_lanes.define(name, limit);
     Lane &lane = m_lanes.at(index);
     m_store->append(LaneUpsert{name, lane.limit(), lane.isPaused()});
-    Event e;
-    e.type = EventType::LaneChanged;
-    e.time = now();
+    Event e = newEvent(EventType::LaneChanged);
     e.lane = LaneNames::intern(name);
     e.value = lane.limit();
     e.text = u"limit %1"_s.arg(lane.limit());
@@ -966,9 +930,7 @@ Error Engine::setLanePaused(const QString &name, bool paused)
     Lane &lane = m_lanes.at(index);
     lane.setPaused(paused);
     m_store->append(LaneUpsert{name, lane.limit(), paused});
-    Event e;
-    e.type = EventType::LaneChanged;
-    e.time = now();
+    Event e = newEvent(EventType::LaneChanged);
     e.lane = LaneNames::intern(name);
     e.value = lane.limit();
     e.text = paused ? u"paused"_s : u"resumed"_s;
@@ -1469,9 +1431,7 @@ void Engine::emitEvent(EventType type, const RunRecord *rec, ErrorCode code, con
 {
     if (!m_recordEvents)
         return;
-    Event e;
-    e.type = type;
-    e.time = now();
+    Event e = newEvent(type);
     e.run = rec->run.id;
     e.session = rec->run.sessionId;
     e.code = code;

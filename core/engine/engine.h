@@ -231,7 +231,13 @@ private:
                          const QByteArray &payload);
     Expected<SessionQueue *> queueFor(SessionId id);
     SessionQueue *liveQueue(SessionId id) const;
-    Expected<RunId> enqueueSessionRun(RunRecord *rec, SessionQueue *queue);
+    Expected<RunId> enqueueSessionRun(RunRecord *rec, SessionQueue *queue,
+                                      const MessageRequest *message = nullptr, MessageId *messageId = nullptr);
+    Error reject(ErrorCode code, SessionId session, const QString &why);
+    Error checkAccepting(SessionId session);
+    Error changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,
+                        const std::function<QString()> &describe = {});
+    Event newEvent(EventType type) const;
     void markSessionDirty(SessionId id);
     void markSessionDirty(SessionQueue *queue);
     SessionStatus statusOf(const Session &session, const SessionQueue *queue) const;

@@ -174,17 +174,27 @@ QString StoreReader::whereClause(const RunFilter &f, QVariantList *binds)
 
 quint64 StoreReader::requestRuns(const RunFilter &filter, RunId before, int limit)
 {
+    return requestPage(filter, u"r.id < ?"_s, before, limit);
+}
+
+quint64 StoreReader::requestNewerRuns(const RunFilter &filter, RunId after, int limit)
+{
+    return requestPage(filter, u"r.id > ?"_s, after, limit);
+}
+
+quint64 StoreReader::requestPage(const RunFilter &filter, const QString &keyCondition, RunId key, int limit)
+{
     const quint64 id = m_nextRequest++;
-    post([this, id, filter, before, limit](Worker &w) {
+    post([this, id, filter, keyCondition, key, limit](Worker &w) {
         QElapsedTimer timer;
         timer.start();
         RunPage page;
         page.request = id;
         QVariantList binds;
         QString where = whereClause(filter, &binds);
-        if (before > 0) {
-            where = where.isEmpty() ? u"r.id < ?"_s : where + u" AND r.id < ?"_s;
-            binds << before;
+        if (key > 0) {
+            where = where.isEmpty() ? keyCondition : where + u" AND "_s + keyCondition;
+            binds << key;
         }
         const QString sql = u"SELECT %1 FROM runs r LEFT JOIN sessions s ON s.id = r.session_id %2 "
                             "ORDER BY r.id DESC LIMIT ?"_s.arg(kRowColumns,
@@ -206,37 +216,6 @@ quint64 StoreReader::requestRuns(const RunFilter &filter, RunId before, int limi
                 page.rows.append(rowFromQuery(q));
             }
         }
-        page.elapsedMs = timer.elapsed();
-        Q_EMIT runsReady(page);
-    });
-    return id;
-}
-
-quint64 StoreReader::requestNewerRuns(const RunFilter &filter, RunId after, int limit)
-{
-    const quint64 id = m_nextRequest++;
-    post([this, id, filter, after, limit](Worker &w) {
-        QElapsedTimer timer;
-        timer.start();
-        RunPage page;
-        page.request = id;
-        QVariantList binds;
-        QString where = whereClause(filter, &binds);
-        where = where.isEmpty() ? u"r.id > ?"_s : where + u" AND r.id > ?"_s;
-        binds << after;
-        const QString sql = u"SELECT %1 FROM runs r LEFT JOIN sessions s ON s.id = r.session_id "
-                            "WHERE %2 ORDER BY r.id DESC LIMIT ?"_s.arg(kRowColumns, where);
-        QSqlQuery q(w.db());
-        q.setForwardOnly(true);
-        q.prepare(sql);
-        for (int i = 0; i < binds.size(); ++i)
-            q.bindValue(i, binds[i]);
-        q.bindValue(int(binds.size()), limit);
-        if (!q.exec())
-            page.error = Error::make(ErrorCode::StoreFailed, q.lastError().text());
-        while (q.next())
-            page.rows.append(rowFromQuery(q));
-        page.more = page.rows.size() == limit;
         page.elapsedMs = timer.elapsed();
         Q_EMIT runsReady(page);
     });

@@ -56,6 +56,9 @@ Q_SIGNALS:
 private:
     class Worker;
     void post(std::function<void(Worker &)> fn);
+    /// One page of runs, newest first; `keyCondition` ("r.id < ?" or "r.id > ?") applies to
+    /// `key` unless `key` is 0.
+    quint64 requestPage(const RunFilter &filter, const QString &keyCondition, RunId key, int limit);
     std::unique_ptr<Worker> m_worker;
     QThread *m_thread;
     std::atomic<quint64> m_nextRequest{1};
