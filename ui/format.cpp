@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 
 using namespace Qt::StringLiterals;
 
@@ -41,6 +42,14 @@ QString duration(qint64 ms)
     if (ms < 60'000)
         return u"%1 s"_s.arg(double(ms) / 1000.0, 0, 'f', 1);
     return u"%1 min %2 s"_s.arg(ms / 60'000).arg((ms % 60'000) / 1000);
+}
+
+QString homeRelative(const QString &path)
+{
+    const QString home = QDir::homePath();
+    if (home.size() > 1 && (path == home || path.startsWith(home + u'/')))
+        return u"~"_s + path.mid(home.size());
+    return path;
 }
 
 } // namespace Yard::Ui::Format

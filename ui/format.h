@@ -15,5 +15,7 @@ QString timestamp(TimeMs t);
 QString percent(double ratio);
 /// "850 ms", "12.3 s", "4 min 5 s".
 QString duration(qint64 ms);
+/// A file path with the home folder written as "~".
+QString homeRelative(const QString &path);
 
 } // namespace Yard::Ui::Format

@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "charts/livecharts.h"
+#include "format.h"
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
 #include "theme.h"
@@ -13,6 +14,7 @@
 #include "views/sessionsview.h"
 #include "widgets/commandpalette.h"
 #include "widgets/confirmdialog.h"
+#include "widgets/elidinglabel.h"
 
 #include "engine/scheduler.h"
 #include "store/storereader.h"
@@ -44,9 +46,9 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     , m_bannerBar(new QToolBar(tr("State")))
     , m_banner(new QLabel)
     , m_stateLabel(new QLabel)
-    , m_countsLabel(new QLabel)
+    , m_countsLabel(new ElidingLabel(Qt::ElideRight))
     , m_cycleLabel(new QLabel)
-    , m_storeLabel(new QLabel)
+    , m_storeLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_drainProgress(new QProgressBar)
 {
     m_console.scheduler = scheduler;
@@ -150,13 +152,14 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_drainProgress->setFormat(tr("%v of %m finished"));
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_drainProgress);
-    statusBar()->addWidget(m_countsLabel);
+    statusBar()->addWidget(m_countsLabel, 1);
     statusBar()->addPermanentWidget(m_cycleLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
     m_cycleLabel->setText(tr("Cycles: — (not enabled yet)"));
     m_cycleLabel->setToolTip(tr("The mechanical cycle (lease sweep, wakes, escalation) arrives in a later release"));
-    m_storeLabel->setText(tr("DB: %1 · API: off").arg(scheduler->storeLocation()));
-    m_storeLabel->setToolTip(tr("Where runs and sessions are stored; the local API arrives in a later release"));
+    m_storeLabel->setText(tr("DB: %1 · API: off").arg(Format::homeRelative(scheduler->storeLocation())));
+    m_storeLabel->setHint(tr("Where runs and sessions are stored (%1); the local API arrives in a later release")
+                              .arg(scheduler->storeLocation()));
     m_stateLabel->setText(tr("Connecting…"));
     connect(m_console.actions, &OperatorActions::actionDone, this,
             [this](const QString &summary) { statusBar()->showMessage(summary, 6000); });

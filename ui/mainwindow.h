@@ -20,6 +20,7 @@ struct EngineSnapshot;
 namespace Yard::Ui {
 
 class CommandPalette;
+class ElidingLabel;
 class EventsView;
 class LanesView;
 class OverviewView;
@@ -86,9 +87,9 @@ private:
     QToolBar *m_bannerBar;
     QLabel *m_banner;
     QLabel *m_stateLabel;
-    QLabel *m_countsLabel;
+    ElidingLabel *m_countsLabel;
     QLabel *m_cycleLabel;
-    QLabel *m_storeLabel;
+    ElidingLabel *m_storeLabel;
     QProgressBar *m_drainProgress;
     bool m_paused = false;
     bool m_draining = false;
