@@ -163,6 +163,7 @@ RunsView::RunsView(const Console &console, SessionsModel *sessions, QWidget *par
     split->addWidget(m_detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 300}); // the list gets two thirds until the operator drags the handle
     split->setChildrenCollapsible(false);
     layout->addWidget(split, 1);
     m_status->setForegroundRole(QPalette::PlaceholderText);
