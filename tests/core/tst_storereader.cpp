@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <optional>
+
 using namespace Yard;
 using namespace Yard::Test;
 using namespace Qt::StringLiterals;
@@ -36,18 +38,22 @@ private:
 };
 
 namespace {
-RunPage waitPage(StoreReader &reader, quint64 request)
+/// Issues a request and waits for its page. The receiver is connected before the request is
+/// sent and lives on this thread, so the answer can neither be missed nor race the test.
+template <typename Request>
+RunPage waitPage(StoreReader &reader, Request &&request)
 {
-    QSignalSpy spy(&reader, &StoreReader::runsReady);
-    for (int i = 0; i < 100; ++i) {
-        for (const QList<QVariant> &args : std::as_const(spy)) {
-            const RunPage page = args.first().value<RunPage>();
-            if (page.request == request)
-                return page;
-        }
-        spy.wait(100);
-    }
-    return {};
+    QObject receiver;
+    quint64 id = 0;
+    std::optional<RunPage> answer;
+    QObject::connect(&reader, &StoreReader::runsReady, &receiver, [&](const RunPage &page) {
+        if (page.request == id)
+            answer = page;
+    });
+    id = request();
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000))
+        qWarning("no answer from the reader within 10 s");
+    return answer.value_or(RunPage{});
 }
 } // namespace
 
@@ -88,14 +94,15 @@ void tst_StoreReader::initTestCase()
 void tst_StoreReader::pagesNewestFirstWithKeyset()
 {
     StoreReader reader(m_dir.path());
-    const RunPage first = waitPage(reader, reader.requestRuns({}, 0, 50));
+    const RunPage first = waitPage(reader, [&] { return reader.requestRuns({}, 0, 50); });
     QVERIFY(first.error.code == ErrorCode::None);
     QCOMPARE(first.rows.size(), 50);
     QVERIFY(first.more);
     QVERIFY(first.rows.first().id > first.rows.last().id);
-    const RunPage second = waitPage(reader, reader.requestRuns({}, first.rows.last().id, 50));
+    const RunPage second = waitPage(reader, [&] { return reader.requestRuns({}, first.rows.last().id, 50); });
+    QCOMPARE(second.rows.size(), 50);
     QCOMPARE(second.rows.first().id, first.rows.last().id - 1);
-    const RunPage third = waitPage(reader, reader.requestRuns({}, second.rows.last().id, 50));
+    const RunPage third = waitPage(reader, [&] { return reader.requestRuns({}, second.rows.last().id, 50); });
     QCOMPARE(third.rows.size(), 22); // 120 runs + 2 messages
     QVERIFY(!third.more);
     QCOMPARE(first.rows.first().sessionKey, u"beta"_s); // the newest run is beta's message
@@ -135,7 +142,7 @@ void tst_StoreReader::filters()
     QFETCH(RunFilter, filter);
     QFETCH(int, expected);
     StoreReader reader(m_dir.path());
-    const RunPage page = waitPage(reader, reader.requestRuns(filter, 0, 500));
+    const RunPage page = waitPage(reader, [&] { return reader.requestRuns(filter, 0, 500); });
     QVERIFY2(page.error.code == ErrorCode::None, qPrintable(page.error.message));
     QCOMPARE(page.rows.size(), expected);
 }
@@ -143,7 +150,7 @@ void tst_StoreReader::filters()
 void tst_StoreReader::newerRuns()
 {
     StoreReader reader(m_dir.path());
-    const RunPage page = waitPage(reader, reader.requestNewerRuns({}, m_ids[110], 100));
+    const RunPage page = waitPage(reader, [&] { return reader.requestNewerRuns({}, m_ids[110], 100); });
     QCOMPARE(page.rows.size(), 9 + 2);
     QVERIFY(page.rows.last().id == m_ids[111]);
 }
