@@ -40,6 +40,7 @@ SessionDetail::SessionDetail(const Console &console, QWidget *parent)
     m_queue->setColumnCount(5);
     m_queue->setHeaderLabels({tr("Run"), tr("Stage"), tr("Priority"), tr("Waiting / running"), tr("Input")});
     m_queue->setRootIsDecorated(false);
+    m_queue->setUniformRowHeights(true);
     m_queue->setAlternatingRowColors(true);
     m_queue->header()->setStretchLastSection(true);
     for (auto [col, w] : {std::pair{0, 70}, {1, 190}, {2, 85}, {3, 110}})
@@ -150,8 +151,10 @@ void SessionDetail::show(const std::optional<Yard::SessionDetail> &detail)
                                         : sessionStateName(s.state),
                                queueModeName(c.mode), Format::percent(detail->tokenRatio)));
     const TimeMs now = QDateTime::currentMSecsSinceEpoch();
-    auto add = [this, now](const RunBrief &b, bool running) {
+    const QSize rowSize(0, m_queue->fontMetrics().height() + 8); // as tall as the sessions table's rows
+    auto add = [this, now, rowSize](const RunBrief &b, bool running) {
         auto *item = new QTreeWidgetItem(m_queue);
+        item->setSizeHint(0, rowSize);
         item->setData(0, Qt::UserRole, b.id);
         item->setText(0, u"#%1"_s.arg(b.id));
         item->setText(1, running && b.progress > 0 ? u"%1 (%2)"_s.arg(b.stage, Format::percent(b.progress)) : b.stage);
