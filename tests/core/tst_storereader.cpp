@@ -6,12 +6,12 @@
 #include "store/sqlitestore.h"
 #include "store/storereader.h"
 
-#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
 
 #include <optional>
+#include <tuple>
 
 using namespace Yard;
 using namespace Yard::Test;
@@ -38,22 +38,35 @@ private:
 };
 
 namespace {
-/// Issues a request and waits for its page. The receiver is connected before the request is
-/// sent and lives on this thread, so the answer can neither be missed nor race the test.
-template <typename Request>
-RunPage waitPage(StoreReader &reader, Request &&request)
+quint64 requestOf(const RunPage &page) { return page.request; }
+quint64 requestOf(quint64 request) { return request; }
+
+/// Issues a request and waits for the reader's answer on @p signal. The receiver is connected
+/// before the request is sent and lives on this thread, so the answer arrives as a queued call:
+/// it can neither be missed (a QSignalSpy that starts waiting after a fast reader emitted times
+/// out) nor race the test's own thread. Returns the answer's arguments as a tuple.
+template <typename... Args, typename Request>
+std::tuple<std::decay_t<Args>...> waitAnswer(StoreReader &reader, void (StoreReader::*signal)(Args...),
+                                             Request &&request)
 {
     QObject receiver;
     quint64 id = 0;
-    std::optional<RunPage> answer;
-    QObject::connect(&reader, &StoreReader::runsReady, &receiver, [&](const RunPage &page) {
-        if (page.request == id)
-            answer = page;
+    std::optional<std::tuple<std::decay_t<Args>...>> answer;
+    QObject::connect(&reader, signal, &receiver, [&](Args... args) {
+        auto values = std::make_tuple(std::decay_t<Args>(args)...);
+        if (requestOf(std::get<0>(values)) == id)
+            answer = std::move(values);
     });
     id = request();
     if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000))
         qWarning("no answer from the reader within 10 s");
-    return answer.value_or(RunPage{});
+    return answer.value_or(std::tuple<std::decay_t<Args>...>{});
+}
+
+template <typename Request>
+RunPage waitPage(StoreReader &reader, Request &&request)
+{
+    return std::get<0>(waitAnswer(reader, &StoreReader::runsReady, std::forward<Request>(request)));
 }
 } // namespace
 
@@ -158,31 +171,24 @@ void tst_StoreReader::newerRuns()
 void tst_StoreReader::runDetailMessagesAuditHistory()
 {
     StoreReader reader(m_dir.path());
-    QSignalSpy runSpy(&reader, &StoreReader::runReady);
-    reader.requestRun(m_failed);
-    QVERIFY(runSpy.wait());
-    const Run run = runSpy.first().at(1).value<Run>();
-    QVERIFY(runSpy.first().at(3).toBool());
+    const auto [runRequest, run, runSession, found] =
+        waitAnswer(reader, &StoreReader::runReady, [&] { return reader.requestRun(m_failed); });
+    QVERIFY(found);
     QCOMPARE(run.state, RunState::Failed);
     QCOMPARE(run.error, u"disk on fire"_s);
-    QSignalSpy msgSpy(&reader, &StoreReader::messagesReady);
-    reader.requestMessages(m_alpha, 10);
-    QVERIFY(msgSpy.wait());
-    const MessageList msgs = msgSpy.first().at(2).value<MessageList>();
+    const MessageList msgs = std::get<2>(
+        waitAnswer(reader, &StoreReader::messagesReady, [&] { return reader.requestMessages(m_alpha, 10); }));
     QCOMPARE(msgs.size(), 2);
     QCOMPARE(msgs.first().content, u"hello"_s);
     QCOMPARE(msgs.last().role, u"assistant"_s);
-    QSignalSpy auditSpy(&reader, &StoreReader::auditReady);
-    reader.requestAudit(10);
-    QVERIFY(auditSpy.wait());
-    const AuditLog log = auditSpy.first().at(1).value<AuditLog>();
+    const AuditLog log =
+        std::get<1>(waitAnswer(reader, &StoreReader::auditReady, [&] { return reader.requestAudit(10); }));
     QCOMPARE(log.size(), 2);
     QCOMPARE(log.first().actor, u"bob"_s); // newest first
     QCOMPARE(log.last().reason, u"maintenance"_s);
-    QSignalSpy histSpy(&reader, &StoreReader::historyReady);
-    reader.requestHistory(0, std::numeric_limits<qint64>::max(), 1000);
-    QVERIFY(histSpy.wait());
-    const StatsSeries series = histSpy.first().at(1).value<StatsSeries>();
+    const StatsSeries series = std::get<1>(waitAnswer(reader, &StoreReader::historyReady, [&] {
+        return reader.requestHistory(0, std::numeric_limits<qint64>::max(), 1000);
+    }));
     QVERIFY(series.size() >= 3);
     quint32 completed = 0;
     for (const StatsSample &s : series)
