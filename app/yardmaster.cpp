@@ -156,8 +156,14 @@ int main(int argc, char **argv)
     if (hasFlag(argc, argv, "--headless"))
         return runHeadless(argc, argv);
 #ifdef YARD_WITH_UI
-    if (!hasFlag(argc, argv, "--help") && !hasFlag(argc, argv, "-h")
-        && !hasFlag(argc, argv, "--version") && !displayAvailable()) {
+    if (!displayAvailable()) {
+        if (hasFlag(argc, argv, "--help") || hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--help-all")
+            || hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v")) {
+            QCoreApplication app(argc, argv); // help and version need no window
+            setIdentity();
+            parse(app); // prints and exits
+            return 0;
+        }
         std::fprintf(stderr,
                      "yardmaster: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
                      "  Run the scheduler without a window:  yardmaster --headless\n"

@@ -21,10 +21,13 @@ class tst_Yardmaster : public QObject
 private Q_SLOTS:
     void badDatabaseIsRefusedUntouched();
     void noDisplayNamesHeadlessAndXvfb();
+    void helpAndVersionNeedNoDisplay_data();
+    void helpAndVersionNeedNoDisplay();
     void headlessStartsAndStopsGracefully();
     void badConfigIsReported();
 
 private:
+    static QProcessEnvironment withoutDisplay();
     static QString binary() { return QStringLiteral(YARDMASTER_BINARY); }
 };
 
@@ -53,19 +56,47 @@ void tst_Yardmaster::badDatabaseIsRefusedUntouched()
     QVERIFY(!QFile::exists(path + u"-wal"_s));
 }
 
-void tst_Yardmaster::noDisplayNamesHeadlessAndXvfb()
+QProcessEnvironment tst_Yardmaster::withoutDisplay()
 {
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(u"DISPLAY"_s);
     env.remove(u"WAYLAND_DISPLAY"_s);
     env.remove(u"QT_QPA_PLATFORM"_s);
-    p.setProcessEnvironment(env);
+    return env;
+}
+
+void tst_Yardmaster::noDisplayNamesHeadlessAndXvfb()
+{
+    QProcess p;
+    p.setProcessEnvironment(withoutDisplay());
     p.start(binary(), {u"--in-memory"_s});
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 2);
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains(u"--headless"_s) && err.contains(u"xvfb-run"_s), qPrintable(err));
+}
+
+void tst_Yardmaster::helpAndVersionNeedNoDisplay_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("--help") << u"--help"_s << u"--headless"_s;
+    QTest::newRow("-h") << u"-h"_s << u"--in-memory"_s;
+    QTest::newRow("--version") << u"--version"_s << u"yardmaster "_s;
+}
+
+void tst_Yardmaster::helpAndVersionNeedNoDisplay()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, expected);
+    QProcess p;
+    p.setProcessEnvironment(withoutDisplay());
+    p.start(binary(), {flag});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(out.contains(expected), qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
 }
 
 void tst_Yardmaster::headlessStartsAndStopsGracefully()
