@@ -39,6 +39,9 @@ struct Config
     qint64 runs = 1'000'000;
     int sessions = 10'000;
     int repeat = 1; ///< alternate baseline and measured runs; report medians
+    /// engine: submit every run in one turn, so the whole backlog is alive before the first
+    /// completes (as in dispatch, where submissions outrun the workers)
+    bool backlog = false;
     /// Lanes the sessions are spread over, round-robin (default: the four default lanes).
     QStringList lanes{QStringLiteral("main"), QStringLiteral("subagent"), QStringLiteral("team"),
                       QStringLiteral("cron")};
@@ -213,11 +216,12 @@ double engineOnlyRate(const Config &cfg, bool withEvents)
     const int perSession = int(cfg.runs / cfg.sessions);
     QElapsedTimer t;
     t.start();
-    for (int first = 0; first < cfg.sessions; first += 50) {
+    const int step = cfg.backlog ? cfg.sessions : 50;
+    for (int first = 0; first < cfg.sessions; first += step) {
         engine.batch([&] {
             RunSubmission sub;
             sub.handler = u"noop"_s;
-            for (int s = first; s < qMin(cfg.sessions, first + 50); ++s) {
+            for (int s = first; s < qMin(cfg.sessions, first + step); ++s) {
                 sub.sessionId = ids[s];
                 for (int m = 0; m < perSession; ++m)
                     engine.submitRun(sub);
@@ -231,8 +235,8 @@ double engineOnlyRate(const Config &cfg, bool withEvents)
 
 int engineOnly(const Config &cfg)
 {
-    std::printf("yardbench engine: %lld empty runs over %d sessions, one thread, inline executor\n",
-                qlonglong(cfg.runs), cfg.sessions);
+    std::printf("yardbench engine: %lld empty runs over %d sessions, one thread, inline executor%s\n",
+                qlonglong(cfg.runs), cfg.sessions, cfg.backlog ? ", all submitted first" : "");
     const double bare = bareThreadPoolRate(cfg.runs);
     const double quiet = engineOnlyRate(cfg, false);
     const double loud = engineOnlyRate(cfg, true);
@@ -393,6 +397,8 @@ int main(int argc, char **argv)
                       u"Comma-separated lanes the sessions are spread over (default "
                       "main,subagent,team,cron: 210 slots)."_s,
                       u"list"_s});
+    parser.addOption({u"backlog"_s,
+                      u"engine: submit every run before the first one runs (the dispatch backlog)."_s});
     parser.process(app);
     Config cfg;
     if (parser.isSet(u"runs"_s))
@@ -401,6 +407,7 @@ int main(int argc, char **argv)
         cfg.sessions = parser.value(u"sessions"_s).toInt();
     if (parser.isSet(u"repeat"_s))
         cfg.repeat = qMax(1, parser.value(u"repeat"_s).toInt());
+    cfg.backlog = parser.isSet(u"backlog"_s);
     if (parser.isSet(u"lanes"_s))
         cfg.lanes = parser.value(u"lanes"_s).split(u',', Qt::SkipEmptyParts);
     if (cfg.lanes.isEmpty())
