@@ -401,12 +401,22 @@ int main(int argc, char **argv)
                       u"engine: submit every run before the first one runs (the dispatch backlog)."_s});
     parser.process(app);
     Config cfg;
-    if (parser.isSet(u"runs"_s))
-        cfg.runs = parser.value(u"runs"_s).toLongLong();
-    if (parser.isSet(u"sessions"_s))
-        cfg.sessions = parser.value(u"sessions"_s).toInt();
-    if (parser.isSet(u"repeat"_s))
-        cfg.repeat = qMax(1, parser.value(u"repeat"_s).toInt());
+    // A number flag that is not a positive number is an error, never a silent default.
+    auto number = [&parser](const QString &name, qint64 fallback) {
+        if (!parser.isSet(name))
+            return fallback;
+        bool ok = false;
+        const qint64 n = parser.value(name).toLongLong(&ok);
+        if (!ok || n <= 0) {
+            std::fprintf(stderr, "yardbench: --%s must be a positive whole number, not \"%s\"\n",
+                         qPrintable(name), qPrintable(parser.value(name)));
+            std::exit(2);
+        }
+        return n;
+    };
+    cfg.runs = number(u"runs"_s, cfg.runs);
+    cfg.sessions = int(qMin<qint64>(number(u"sessions"_s, cfg.sessions), 10'000'000));
+    cfg.repeat = int(qMin<qint64>(number(u"repeat"_s, cfg.repeat), 1000));
     cfg.backlog = parser.isSet(u"backlog"_s);
     if (parser.isSet(u"lanes"_s))
         cfg.lanes = parser.value(u"lanes"_s).split(u',', Qt::SkipEmptyParts);
