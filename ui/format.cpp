@@ -41,7 +41,9 @@ QString duration(qint64 ms)
         return u"%1 ms"_s.arg(ms);
     if (ms < 60'000)
         return u"%1 s"_s.arg(double(ms) / 1000.0, 0, 'f', 1);
-    return u"%1 min %2 s"_s.arg(ms / 60'000).arg((ms % 60'000) / 1000);
+    if (ms < 3'600'000)
+        return u"%1 min %2 s"_s.arg(ms / 60'000).arg((ms % 60'000) / 1000);
+    return u"%1 h %2 min"_s.arg(ms / 3'600'000).arg((ms % 3'600'000) / 60'000);
 }
 
 QString homeRelative(const QString &path)

@@ -13,7 +13,7 @@ QString age(TimeMs now, TimeMs then);
 QString timestamp(TimeMs t);
 /// "42 %".
 QString percent(double ratio);
-/// "850 ms", "12.3 s", "4 min 5 s".
+/// "850 ms", "12.3 s", "4 min 5 s", "1 h 15 min".
 QString duration(qint64 ms);
 /// A file path with the home folder written as "~".
 QString homeRelative(const QString &path);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void pagesAsTheViewScrolls();
     void liveEventsUpdateLoadedRowsInPlace();
     void newRunsWaitUntilShown();
+    void runningDurationCountsFromTheNewestEvent();
     void filterReloads();
 };
 
@@ -107,6 +108,33 @@ void tst_RunsModel::liveEventsUpdateLoadedRowsInPlace()
     QCOMPARE(model.index(row, RunsModel::State).data().toString(), u"cancelled"_s);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(moved.size(), 0);
+}
+
+void tst_RunsModel::runningDurationCountsFromTheNewestEvent()
+{
+    Fixture f;
+    const QVector<RunId> ids = f.submit(3);
+    StoreReader reader(f.dir.path());
+    RunsModel model(&reader);
+    model.reload();
+    waitIdle(model);
+    model.setNow(1'000'000);
+    // A run (re)started after the last snapshot: its age comes from the events, not the snapshot.
+    Event started;
+    started.type = EventType::RunStarted;
+    started.run = ids[1];
+    started.time = 1'000'400;
+    started.value = 2;
+    model.applyEvents({started});
+    const int row = model.rowOf(ids[1]);
+    QCOMPARE(model.index(row, RunsModel::Duration).data().toString(), u"0 ms"_s);
+    QCOMPARE(model.index(row, RunsModel::Attempt).data().toInt(), 2);
+    Event later;
+    later.type = EventType::RunStarted;
+    later.run = ids[0];
+    later.time = 1'000'650;
+    model.applyEvents({later});
+    QCOMPARE(model.index(row, RunsModel::Duration).data().toString(), u"250 ms"_s);
 }
 
 void tst_RunsModel::newRunsWaitUntilShown()

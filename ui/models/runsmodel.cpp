@@ -166,7 +166,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
             return r.state == RunState::Queued && m_now > 0 ? tr("waiting %1").arg(Format::duration(m_now - r.queuedAt))
                                                            : u"—"_s;
         const TimeMs end = r.finishedAt > 0 ? r.finishedAt : m_now;
-        return end > r.startedAt ? Format::duration(end - r.startedAt) : u"—"_s;
+        return end >= r.startedAt ? Format::duration(end - r.startedAt) : u"—"_s;
     }
     case Detail:
         if (r.errorCode != ErrorCode::None)
@@ -290,6 +290,9 @@ void RunsModel::applyEvents(const EventBatch &events)
     int first = INT_MAX, last = -1;
     int fresh = 0;
     for (const Event &e : events) {
+        // Events are newer than the last snapshot: a run that starts now is 0 ms old, not
+        // "in the future" (which showed as a blank duration until the next snapshot).
+        m_now = qMax(m_now, e.time);
         if (e.type == EventType::RunQueued) {
             if (!m_rowOf.contains(e.run) && (m_rows.isEmpty() || e.run > m_rows.first().id))
                 ++fresh;
