@@ -28,6 +28,7 @@ private Q_SLOTS:
 
 private:
     static QProcessEnvironment withoutDisplay();
+    static int runsOnDisk(const QString &path);
     static QString binary() { return QStringLiteral(YARDMASTER_BINARY); }
 };
 
@@ -63,6 +64,24 @@ QProcessEnvironment tst_Yardmaster::withoutDisplay()
     env.remove(u"WAYLAND_DISPLAY"_s);
     env.remove(u"QT_QPA_PLATFORM"_s);
     return env;
+}
+
+/// Runs in the database a live process is writing (WAL: readers never block the writer).
+int tst_Yardmaster::runsOnDisk(const QString &path)
+{
+    int count = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(u"SELECT count(*) FROM runs"_s) && q.next())
+                count = q.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(u"peek"_s);
+    return count;
 }
 
 void tst_Yardmaster::noDisplayNamesHeadlessAndXvfb()
@@ -109,7 +128,8 @@ void tst_Yardmaster::headlessStartsAndStopsGracefully()
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("headless scheduler running"),
                              10000);
-    QTest::qWait(1500); // let the demo produce some runs (wall-clock by nature: a real process)
+    // Stop only once the demo's runs are on disk, so the shutdown has work to settle.
+    QTRY_VERIFY_WITH_TIMEOUT(runsOnDisk(path) > 0, 15000);
     p.terminate(); // SIGTERM
     QVERIFY(p.waitForFinished(15000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);

@@ -108,12 +108,19 @@ RunId tst_Console::submitLongRun(const QString &session)
 int tst_Console::selectRun(RunId id)
 {
     RunsView *view = m_window->runsView();
-    // The list loads from the database: reload until the run is there.
-    for (int i = 0; i < 100 && view->model()->rowOf(id) < 0; ++i) {
-        view->model()->reload();
-        QTest::qWait(50);
-    }
-    const int row = view->model()->rowOf(id);
+    // The list loads from the database, which the writer thread fills in group commits:
+    // reload whenever the previous load finished without the run, until it is there.
+    RunsModel *model = view->model();
+    const bool found = QTest::qWaitFor([&] {
+        if (model->rowOf(id) >= 0)
+            return true;
+        if (!model->isLoading())
+            model->reload();
+        return false;
+    }, 5000);
+    if (!found)
+        qWarning("run %lld never appeared in the Runs view", qlonglong(id));
+    const int row = model->rowOf(id);
     if (row >= 0)
         view->table()->selectRow(row);
     return row;
