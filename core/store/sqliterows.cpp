@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqliterows.h"
 
+#include "sqlitestatement.h"
+
 #include "logging.h"
 #include "model/lanenames.h"
 
@@ -167,35 +169,34 @@ QString runUpsertSql()
     return upsertSql(u"runs"_s, QString::fromUtf16(kRunColumns));
 }
 
-void bindRun(QSqlQuery &q, const Run &r)
+void bindRun(SqliteStatement &q, const Run &r)
 {
-    q.bindValue(0, r.id);
-    q.bindValue(1, r.sessionId);
-    q.bindValue(2, r.messageId);
-    q.bindValue(3, text(r.handler));
-    q.bindValue(4, text(r.lane));
-    q.bindValue(5, int(r.priority));
-    q.bindValue(6, runStateName(r.state));
-    q.bindValue(7, r.attempt);
-    q.bindValue(8, r.maxAttempts);
-    q.bindValue(9, text(r.input));
-    q.bindValue(10, r.payloadJson.isEmpty() ? QString(u""_s) : QString::fromUtf8(r.payloadJson));
-    q.bindValue(11, text(r.result));
-    q.bindValue(12, r.errorCode == ErrorCode::None ? QString(u""_s) : errorCodeName(r.errorCode));
-    q.bindValue(13, text(r.error));
-    q.bindValue(14, r.createdAt);
-    q.bindValue(15, r.queuedAt);
-    q.bindValue(16, r.startedAt);
-    q.bindValue(17, r.finishedAt);
-    q.bindValue(18, r.updatedAt);
-    q.bindValue(19, r.mergedInto);
-    q.bindValue(20, r.mergedCount);
-    q.bindValue(21, r.savedState.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray))
-                                           : QVariant(r.savedState));
-    q.bindValue(22, r.progress);
-    q.bindValue(23, text(r.progressText));
-    q.bindValue(24, text(r.log));
-    q.bindValue(25, r.retryOf);
+    q.bind(0, r.id);
+    q.bind(1, r.sessionId);
+    q.bind(2, r.messageId);
+    q.bind(3, r.handler);
+    q.bind(4, r.lane);
+    q.bind(5, int(r.priority));
+    q.bind(6, runStateName(r.state));
+    q.bind(7, r.attempt);
+    q.bind(8, r.maxAttempts);
+    q.bind(9, r.input);
+    q.bindUtf8(10, r.payloadJson);
+    q.bind(11, r.result);
+    q.bind(12, r.errorCode == ErrorCode::None ? QString() : errorCodeName(r.errorCode));
+    q.bind(13, r.error);
+    q.bind(14, r.createdAt);
+    q.bind(15, r.queuedAt);
+    q.bind(16, r.startedAt);
+    q.bind(17, r.finishedAt);
+    q.bind(18, r.updatedAt);
+    q.bind(19, r.mergedInto);
+    q.bind(20, r.mergedCount);
+    q.bindBlobOrNull(21, r.savedState);
+    q.bind(22, r.progress);
+    q.bind(23, r.progressText);
+    q.bind(24, r.log);
+    q.bind(25, r.retryOf);
 }
 
 QString messageInsertSql()

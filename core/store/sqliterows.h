@@ -8,6 +8,10 @@
 
 class QSqlQuery;
 
+namespace Yard {
+class SqliteStatement;
+}
+
 namespace Yard::SqliteRows {
 
 /// Column lists matching the *FromQuery readers below.
@@ -23,7 +27,7 @@ Run runFromQuery(const QSqlQuery &q);
 QString sessionUpsertSql();
 void bindSession(QSqlQuery &q, const Session &s);
 QString runUpsertSql();
-void bindRun(QSqlQuery &q, const Run &r);
+void bindRun(SqliteStatement &q, const Run &r);
 QString messageInsertSql();
 void bindMessage(QSqlQuery &q, const Message &m);
 

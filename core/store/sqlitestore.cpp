@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "schema.h"
 #include "sqliterows.h"
+#include "sqlitestatement.h"
 
 #include <QDeadlineTimer>
 #include <QMutex>
@@ -110,9 +111,10 @@ protected:
 private:
     struct Statements
     {
-        QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, runUpsert,
-            settingSet, settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert,
-            pruneSeconds, pruneMinutes;
+        QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
+            settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
+            pruneMinutes;
+        SqliteStatement runUpsert; ///< one row per run and commit: the hot path
     };
 
     void fail(const Error &error)
@@ -130,15 +132,14 @@ private:
 
     void loop(QSqlDatabase &db)
     {
-        Statements st{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
-                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
-                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db)};
+        Statements st{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
+                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
+                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), {}};
         const bool prepared =
             st.sessionUpsert.prepare(SqliteRows::sessionUpsertSql())
             && st.sessionDelete.prepare(u"DELETE FROM sessions WHERE id = ?"_s)
             && st.messagesOfSessionDelete.prepare(u"DELETE FROM messages WHERE session_id = ?"_s)
             && st.messageInsert.prepare(SqliteRows::messageInsertSql())
-            && st.runUpsert.prepare(SqliteRows::runUpsertSql())
             && st.settingSet.prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s)
             && st.settingDelete.prepare(u"DELETE FROM settings WHERE key = ?"_s)
             && st.laneUpsert.prepare(
@@ -152,6 +153,11 @@ private:
         if (!prepared) {
             fail(Error::make(ErrorCode::StoreFailed,
                              u"%1: cannot prepare statements: %2"_s.arg(m_path, db.lastError().text())));
+            return;
+        }
+        if (!st.runUpsert.prepare(db, SqliteRows::runUpsertSql())) {
+            fail(Error::make(ErrorCode::StoreFailed,
+                             u"%1: cannot prepare statements: %2"_s.arg(m_path, st.runUpsert.errorText())));
             return;
         }
 
@@ -199,11 +205,17 @@ private:
             return Error::make(ErrorCode::StoreFailed,
                                u"%1: cannot begin a transaction: %2"_s.arg(m_path, db.lastError().text()));
         quint64 statements = 0;
-        QSqlQuery *failed = nullptr;
-        auto exec = [&](QSqlQuery &q) {
+        bool failed = false;
+        QString failure;
+        auto exec = [&](auto &q) {
             ++statements;
-            if (!q.exec() && !failed)
-                failed = &q;
+            if (!q.exec() && !failed) {
+                failed = true;
+                if constexpr (std::is_same_v<std::decay_t<decltype(q)>, SqliteStatement>)
+                    failure = q.errorText();
+                else
+                    failure = q.lastError().text();
+            }
         };
         for (const MutationBatch &batch : work) {
             for (const Mutation &m : batch) {
@@ -276,7 +288,7 @@ private:
         }
         if (failed) {
             const Error e = Error::make(ErrorCode::StoreFailed,
-                                        u"%1: write failed: %2"_s.arg(m_path, failed->lastError().text()));
+                                        u"%1: write failed: %2"_s.arg(m_path, failure));
             db.rollback();
             return e;
         }
