@@ -10,6 +10,7 @@
 #include "store/store.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,6 +57,7 @@ public:
         : m_engine(engine)
     {
         if (m_engine->m_turnDepth++ == 0) {
+            m_timer.start();
             m_engine->m_turnNow = m_engine->m_clock->now();
             static const QMetaMethod signal = QMetaMethod::fromSignal(&Engine::eventsReady);
             m_engine->m_recordEvents = m_engine->isSignalConnected(signal);
@@ -63,12 +65,17 @@ public:
     }
     ~Turn()
     {
-        if (--m_engine->m_turnDepth == 0)
+        if (--m_engine->m_turnDepth == 0) {
             m_engine->endTurn();
+            EngineCounters &c = m_engine->m_counters;
+            ++c.turns;
+            c.longestTurnNs = qMax(c.longestTurnNs, m_timer.nsecsElapsed());
+        }
     }
 
 private:
     Engine *m_engine;
+    QElapsedTimer m_timer;
 };
 
 Engine::Engine(Clock *clock, Store *store, Executor *executor, HandlerRegistry *handlers,

@@ -46,6 +46,8 @@ struct EngineCounters
     quint64 cancelled = 0; ///< includes dropped, stale and cleared
     quint64 merged = 0;
     quint64 rejected = 0;
+    quint64 turns = 0;        ///< engine turns (outermost calls) so far
+    qint64 longestTurnNs = 0; ///< the longest single turn, monotonic time
 };
 
 /// A run as a session's detail view lists it.
