@@ -331,7 +331,7 @@ int runsView(const Config &cfg)
             }
             store->append(RunUpsert{r});
             if (id % 50'000 == 0)
-                store->handOver();
+                store->commitAsync();
         }
         store->flush();
         std::printf("filled in %.1f s\n", double(fill.elapsed()) / 1000.0);

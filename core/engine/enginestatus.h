@@ -46,6 +46,7 @@ struct EngineCounters
     quint64 cancelled = 0; ///< includes dropped, stale and cleared
     quint64 merged = 0;
     quint64 rejected = 0;
+    quint64 invalidTransitions = 0; ///< state changes the D1 table refused (a bug if ever > 0)
     quint64 turns = 0;        ///< engine turns (outermost calls) so far
     qint64 longestTurnNs = 0; ///< the longest single turn, monotonic time
 };

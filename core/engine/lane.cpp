@@ -3,32 +3,50 @@
 
 #include "model/lanenames.h"
 
+#include <algorithm>
+#include <functional>
+
 namespace Yard {
+
+namespace {
+constexpr quint64 kTimeMask = (quint64(1) << 56) - 1;
+} // namespace
 
 Lane::Lane(QString name, int limit)
     : m_name(std::move(name))
-    , m_id(LaneNames::intern(m_name))
     , m_limit(limit <= 0 ? 2 : limit)
-{}
+    , m_id(LaneNames::intern(m_name))
+{
+    // A view of the interned name: copying it into a ticket or a row costs no atomic operation.
+    if (m_id != 0)
+        m_name = LaneNames::name(m_id);
+}
 
 void Lane::setLimit(int limit)
 {
     m_limit = limit <= 0 ? 2 : limit;
 }
 
-quint64 Lane::push(Priority priority, TimeMs queuedAt, RunId runId, void *owner)
+void Lane::push(Priority priority, TimeMs queuedAt, RunId runId, RunRecord *owner)
 {
-    const quint64 seq = m_nextSeq++;
-    m_heap.push(Entry{quint8(priority), queuedAt, runId, seq, owner});
+    const quint64 key = (quint64(priority) << 56) | (quint64(qMax<TimeMs>(0, queuedAt)) & kTimeMask);
+    m_heap.push_back(Entry{key, runId, owner});
+    std::push_heap(m_heap.begin(), m_heap.end(), std::greater<Entry>());
     ++m_pending;
-    return seq;
 }
 
 Lane::Entry Lane::popCandidate()
 {
-    Entry e = m_heap.top();
-    m_heap.pop();
+    std::pop_heap(m_heap.begin(), m_heap.end(), std::greater<Entry>());
+    const Entry e = m_heap.back();
+    m_heap.pop_back();
     return e;
+}
+
+void Lane::putBack(const Entry &entry)
+{
+    m_heap.push_back(entry);
+    std::push_heap(m_heap.begin(), m_heap.end(), std::greater<Entry>());
 }
 
 LaneStats Lane::stats() const
@@ -47,7 +65,7 @@ std::optional<Priority> Lane::bestWaitingPriority() const
 {
     if (m_heap.empty())
         return std::nullopt;
-    return Priority(m_heap.top().priority);
+    return m_heap.front().priority();
 }
 
 } // namespace Yard

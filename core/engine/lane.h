@@ -6,10 +6,12 @@
 
 #include <QString>
 
-#include <queue>
+#include <optional>
 #include <vector>
 
 namespace Yard {
+
+struct RunRecord;
 
 /// A lane's numbers (SPEC L2).
 struct LaneStats
@@ -24,29 +26,20 @@ struct LaneStats
 };
 
 /// One lane: a concurrency limit and the runs waiting for a slot, ordered by priority, then
-/// enqueue time, then id (SPEC P1). Plain data; the engine owns the policy around it.
+/// enqueue time, then id (SPEC P1). Plain data; the admission pump owns the policy around it.
 ///
-/// Waiting entries are removed lazily: the engine invalidates a cancelled entry by changing its
-/// run's lane ticket number, pop() returns candidates and the engine drops stale ones, while
-/// pending() stays exact through forget().
+/// A waiting run that is withdrawn (cancelled) stays in the heap until it surfaces; the pump
+/// skips it then. pending() stays exact through withdrawn().
 class Lane final
 {
 public:
     struct Entry
     {
-        quint8 priority;
-        TimeMs queuedAt;
+        quint64 key;       ///< priority in the top byte, enqueue time below
         RunId runId;
-        quint64 seq; ///< ticket number; must match the run's to be valid
-        void *owner; ///< the engine's record; valid while the engine keeps it (see Engine)
-        bool operator>(const Entry &o) const
-        {
-            if (priority != o.priority)
-                return priority > o.priority;
-            if (queuedAt != o.queuedAt)
-                return queuedAt > o.queuedAt;
-            return runId > o.runId;
-        }
+        RunRecord *owner;  ///< Not owning: the engine's record, valid until this entry pops
+        Priority priority() const { return Priority(key >> 56); }
+        bool operator>(const Entry &o) const { return key != o.key ? key > o.key : runId > o.runId; }
     };
 
     Lane(QString name, int limit);
@@ -64,20 +57,22 @@ public:
     bool hasFreeSlot() const { return m_active < m_limit; }
     bool hasCandidates() const { return !m_heap.empty(); }
 
-    quint64 push(Priority priority, TimeMs queuedAt, RunId runId, void *owner = nullptr);
-    /// Removes and returns the best candidate; the caller checks its seq. hasCandidates() first.
+    void push(Priority priority, TimeMs queuedAt, RunId runId, RunRecord *owner = nullptr);
+    /// Removes and returns the best candidate. hasCandidates() first.
     Entry popCandidate();
+    /// Returns a candidate popped but not taken (a gate held it back); it still waits.
+    void putBack(const Entry &entry);
     /// Removes every remaining entry, calling fn(owner) for each (engine teardown).
     template<typename Fn>
     void clearCandidates(Fn fn)
     {
-        while (!m_heap.empty()) {
-            fn(m_heap.top().owner);
-            m_heap.pop();
-        }
+        for (const Entry &e : m_heap)
+            fn(e.owner);
+        m_heap.clear();
+        m_pending = 0;
     }
-    /// A waiting entry was invalidated (its run was cancelled or moved).
-    void forget() { --m_pending; }
+    /// A waiting entry's run was withdrawn; its entry is skipped when it surfaces.
+    void withdrawn() { --m_pending; }
     /// A valid candidate was taken: it no longer waits.
     void taken() { --m_pending; }
 
@@ -89,19 +84,18 @@ public:
     void release() { --m_active; }
 
     LaneStats stats() const;
-    /// Priority of the best waiting candidate (may be stale), for preemption decisions.
+    /// Priority of the best waiting candidate (it may be withdrawn), for preemption decisions.
     std::optional<Priority> bestWaitingPriority() const;
 
 private:
     QString m_name;
-    quint16 m_id;
+    std::vector<Entry> m_heap; ///< a binary min-heap on (key, runId)
     int m_limit;
-    bool m_paused = false;
     int m_active = 0;
     int m_pending = 0;
-    quint64 m_nextSeq = 1;
     quint64 m_started = 0;
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> m_heap;
+    quint16 m_id;
+    bool m_paused = false;
 };
 
 } // namespace Yard

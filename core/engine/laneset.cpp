@@ -59,10 +59,8 @@ int LaneSet::find(const QString &name)
     return index;
 }
 
-int LaneSet::resolve(const QString &name)
+int LaneSet::resolveSlow(const QString &name)
 {
-    if (name.isEmpty())
-        return kMain;
     const int index = find(name);
     if (index >= 0)
         return index;
@@ -82,6 +80,28 @@ LaneStats LaneSet::stats(const QString &name) const
     s.name = name;
     s.limit = m_limits.value(name, 2);
     return s;
+}
+
+int LaneSet::running() const
+{
+    int n = 0;
+    for (const Lane &lane : m_lanes)
+        n += lane.active();
+    return n;
+}
+
+void LaneSet::markAllDirty()
+{
+    for (int i = 0; i < count(); ++i)
+        markDirty(i);
+}
+
+void LaneSet::takeDirty(std::vector<int> &out)
+{
+    out.clear();
+    out.swap(m_dirty);
+    for (int index : out)
+        m_dirtyFlags[size_t(index)] = false;
 }
 
 QStringList LaneSet::names() const

@@ -1,40 +1,93 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "clock.h"
-
 #include "model/run.h"
+
+#include <memory>
 
 namespace Yard {
 
 class RunTicket;
 class SessionQueue;
 
-/// The engine's live view of a run that has not been resolved yet (or whose handler is still
-/// returning after a cancel). Engine thread only.
-struct RunRecord
+/// The cold part of a live run: its texts and rarely set fields. Most runs of a busy scheduler
+/// carry an input; empty runs (and runs that only ever complete) never allocate one.
+struct RunDetail
+{
+    QString input;
+    QByteArray payloadJson;
+    QByteArray savedState;
+    QString result;
+    QString error;
+    QString progressText;
+    QString log;
+    double progress = 0;
+    MessageId messageId = 0;
+    SessionId sessionId = 0; ///< the session of a run with no live queue (its session is gone)
+    TimeMs createdAt = 0;    ///< 0: the same as the record's queuedAt
+    RunId mergedInto = 0;
+    RunId retryOf = 0;
+    int mergedCount = 0;
+    ErrorCode errorCode = ErrorCode::None;
+};
+
+/// The engine's live view of a run that has not been resolved yet, or whose handler is still
+/// returning after the run was resolved. Engine thread only.
+///
+/// One cache line: this is what a queued run costs and what every scheduling step touches.
+/// Names are small ids (handler in the HandlerTable, lane in the LaneSet), texts live in the
+/// optional RunDetail, and the session is the queue's.
+struct alignas(64) RunRecord
 {
     /// Where the run is right now.
     enum class Stage : quint8 {
-        SessionQueued, ///< waiting in its session queue
-        LaneWaiting,   ///< admitted by its session, waiting for a lane slot
-        Executing,     ///< a worker owns the ticket
-        StepWaiting,   ///< holds its slot, waiting for its next step (ContinueAfter)
-        Zombie,        ///< resolved while executing; waits for the worker to return
-        Tombstone,     ///< resolved while waiting for a slot; freed when its lane entry pops
+        SessionQueued,     ///< waiting in its session queue
+        WaitingForSlot,    ///< admitted by its session (or free), waiting for a lane slot
+        Executing,         ///< a worker owns the ticket
+        BetweenSteps,      ///< holds its slot, waiting for its next step (ContinueAfter)
+        AwaitingReturn,    ///< resolved (or parked) while executing; the worker still has it
+        WithdrawnFromLane, ///< resolved while waiting for a slot; its lane entry frees it
     };
 
-    Run run;
+    RunId id = 0;
+    TimeMs queuedAt = 0; ///< orders admission (SPEC P1)
+    TimeMs startedAt = 0;
+    union {
+        RunRecord *next = nullptr; ///< SessionQueued: the next run of its session queue
+        RunTicket *ticket;         ///< Executing, BetweenSteps, AwaitingReturn
+    };
+    SessionQueue *queue = nullptr;      ///< Not owning. nullptr for runs bound to no session.
+    std::unique_ptr<RunDetail> detail;  ///< Owning; nullptr while every cold field is empty.
+    quint16 attempt = 1;
+    quint16 maxAttempts = 1;
+    quint16 handler = 0; ///< HandlerTable id
+    quint16 lane = 0;    ///< LaneSet index
+    Priority priority = Priority::Normal;
+    RunState state = RunState::Queued;
     Stage stage = Stage::SessionQueued;
-    SessionQueue *queue = nullptr; ///< nullptr for runs not bound to a session
-    RunTicket *ticket = nullptr;
-    Clock::TimerId stepTimer = 0;
-    quint64 laneSeq = 0;
-    int laneIndex = 0;
-    quint16 laneId = 0; ///< LaneNames id of run.lane
-    quint32 generation = 0; ///< session generation at enqueue (SPEC Q9 Reset)
     bool holdsSlot = false;
-    bool interruptRequested = false;
+
+    RunDetail &details()
+    {
+        if (!detail)
+            detail = std::make_unique<RunDetail>();
+        return *detail;
+    }
+    SessionId sessionId() const;
+    MessageId messageId() const { return detail ? detail->messageId : 0; }
+    TimeMs createdAt() const { return detail && detail->createdAt ? detail->createdAt : queuedAt; }
+    RunTicket *ticketIfAny() const
+    {
+        return stage == Stage::Executing || stage == Stage::BetweenSteps || stage == Stage::AwaitingReturn
+                   ? ticket
+                   : nullptr;
+    }
+
+    /// The durable row of this run at time `now`, with its handler and lane names.
+    Run toRun(const QString &handlerName, const QString &laneName, TimeMs now) const;
+    /// Takes the fields of a stored run (restart, requeue). Names are resolved by the caller.
+    void assignFrom(Run &&run);
 };
+static_assert(sizeof(RunRecord) == 64, "a live run should stay within one cache line");
 
 } // namespace Yard

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scheduler.h"
 
+#include "eventcoalescer.h"
+
 #include "demo/demoworkload.h"
 #include "exec/executor.h"
 #include "exec/handlerregistry.h"
@@ -33,9 +35,8 @@ public:
     std::unique_ptr<DemoWorkload> demo;
     std::atomic<int> eventListeners{0};
     std::atomic<int> snapshotListeners{0};
-    QMetaObject::Connection forwarding; ///< engine -> coalescer, only while someone listens
-    EventBatch pendingEvents;
-    bool flushArmed = false;
+    std::unique_ptr<EventCoalescer> coalescer; ///< engine thread; attached while someone listens
+    bool forwarding = false;
     QString location;
     std::atomic<bool> running{false};
     bool pendingFull = false;
@@ -164,27 +165,16 @@ void Scheduler::updateEventForwarding()
             return;
         const bool want = p->eventListeners.load() > 0;
         if (want && !p->forwarding) {
-            p->forwarding = QObject::connect(
-                p->engine, &Engine::eventsReady, p->anchor,
-                [p, self](const EventBatch &batch) {
-                    p->pendingEvents += batch;
-                    if (p->flushArmed)
-                        return;
-                    p->flushArmed = true;
-                    QTimer::singleShot(qMax(1, p->options.eventIntervalMs), p->anchor, [p, self] {
-                        p->flushArmed = false;
-                        EventBatch out;
-                        out.swap(p->pendingEvents);
-                        p->pendingEvents.reserve(out.size());
-                        if (!out.isEmpty())
-                            Q_EMIT self->eventsReady(out);
-                    });
-                },
-                Qt::DirectConnection);
+            if (!p->coalescer)
+                p->coalescer = std::make_unique<EventCoalescer>(
+                    p->options.eventIntervalMs,
+                    [self](const EventBatch &batch) { Q_EMIT self->eventsReady(batch); });
+            p->engine->setEventSink(p->coalescer.get());
+            p->forwarding = true;
         } else if (!want && p->forwarding) {
-            QObject::disconnect(p->forwarding);
-            p->forwarding = {};
-            p->pendingEvents.clear();
+            p->engine->setEventSink(nullptr);
+            p->coalescer->clear();
+            p->forwarding = false;
         }
     };
     if (QThread::currentThread() == &p->thread)
@@ -231,6 +221,7 @@ void Scheduler::shutdown(int deadlineMs)
                     delete p->engine;
                     delete p->executor;
                 }
+                p->coalescer.reset();
                 p->engine = nullptr;
                 p->executor = nullptr;
                 p->store.reset();

@@ -67,7 +67,7 @@ Expected<CachedSession *> SessionManager::get(SessionId id)
         // The index may know a session whose row is still in flight (in-memory stores).
         auto known = m_index.find(id);
         if (known == m_index.end())
-            return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(id));
+            return Errors::sessionNotFound(id);
         session = known->second;
     }
     Expected<MessageList> messages = m_store->loadMessages(id);
@@ -156,7 +156,7 @@ Error SessionManager::update(const Session &session)
 {
     auto it = m_index.find(session.id);
     if (it == m_index.end())
-        return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(session.id));
+        return Errors::sessionNotFound(session.id);
     m_store->append(SessionUpsert{session});
     if (it->second.key != session.key) {
         m_keys.remove(it->second.key);
@@ -173,7 +173,7 @@ Error SessionManager::remove(SessionId id)
 {
     auto it = m_index.find(id);
     if (it == m_index.end())
-        return Error::make(ErrorCode::SessionNotFound, u"session %1 does not exist"_s.arg(id));
+        return Errors::sessionNotFound(id);
     m_store->append(SessionDelete{id});
     m_keys.remove(it->second.key);
     m_index.erase(it);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sessionqueue.h"
 
-#include "runrecord.h"
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -30,7 +28,37 @@ void SessionQueue::setPaused(bool paused)
 
 bool SessionQueue::isStale(const RunRecord *run) const
 {
-    return m_staleCutoff > 0 && run->run.queuedAt < m_staleCutoff;
+    return m_staleCutoff > 0 && run->queuedAt < m_staleCutoff;
+}
+
+void SessionQueue::pushBack(RunRecord *run)
+{
+    run->next = nullptr;
+    if (m_tail)
+        m_tail->next = run;
+    else
+        m_head = run;
+    m_tail = run;
+    ++m_pendingCount;
+}
+
+RunRecord *SessionQueue::popFront()
+{
+    RunRecord *run = m_head;
+    m_head = run->next;
+    if (!m_head)
+        m_tail = nullptr;
+    run->next = nullptr;
+    --m_pendingCount;
+    return run;
+}
+
+RunRecord *SessionQueue::takeAllPending()
+{
+    RunRecord *first = m_head;
+    m_head = m_tail = nullptr;
+    m_pendingCount = 0;
+    return first;
 }
 
 SessionQueue::Admission SessionQueue::admit(RunRecord *run, ErrorCode *code)
@@ -47,39 +75,43 @@ SessionQueue::Admission SessionQueue::admit(RunRecord *run, ErrorCode *code)
         for (RunRecord *r : active)
             m_host->cancelActive(r, ErrorCode::RunCancelled, u"interrupted by a newer message"_s);
         clearQueued(ErrorCode::RunCancelled, u"superseded by a newer message (interrupt mode)"_s);
-    } else if (int(m_pending.size()) >= m_config.cap) {
+    } else if (m_pendingCount >= m_config.cap) {
         if (m_config.drop == DropPolicy::New) {
             *code = ErrorCode::QueueFull;
             return Admission::Rejected;
         }
-        if (!m_pending.empty()) {
-            RunRecord *oldest = m_pending.front();
-            m_pending.pop_front();
+        if (m_head) {
+            RunRecord *oldest = popFront();
             m_host->resolveQueued(oldest, ErrorCode::QueueDropped,
                                   u"dropped from a full queue (cap %1)"_s.arg(m_config.cap));
         }
     }
-    run->generation = m_generation;
-    m_pending.push_back(run);
+    pushBack(run);
     m_lastEnqueue = now;
     return Admission::Accepted;
 }
 
 void SessionQueue::restore(RunRecord *run)
 {
-    run->generation = m_generation;
-    auto pos = std::upper_bound(m_pending.begin(), m_pending.end(), run,
-                                [](const RunRecord *a, const RunRecord *b) {
-                                    return a->run.queuedAt != b->run.queuedAt
-                                               ? a->run.queuedAt < b->run.queuedAt
-                                               : a->run.id < b->run.id;
-                                });
-    m_pending.insert(pos, run);
+    auto before = [](const RunRecord *a, const RunRecord *b) {
+        return a->queuedAt != b->queuedAt ? a->queuedAt < b->queuedAt : a->id < b->id;
+    };
+    // Restored runs arrive in order almost always: appending is the common case.
+    if (!m_tail || !before(run, m_tail)) {
+        pushBack(run);
+        return;
+    }
+    RunRecord **link = &m_head;
+    while (*link && !before(run, *link))
+        link = &(*link)->next;
+    run->next = *link;
+    *link = run;
+    ++m_pendingCount;
 }
 
 void SessionQueue::pump()
 {
-    if (m_paused || m_pending.empty())
+    if (m_paused || !m_head)
         return;
     if (activeCount() >= m_host->effectiveConcurrency(*this))
         return;
@@ -107,22 +139,18 @@ void SessionQueue::debounceFired()
 void SessionQueue::startAvailable()
 {
     const int capacity = m_host->effectiveConcurrency(*this);
-    while (activeCount() < capacity && !m_pending.empty()) {
-        RunRecord *head = m_pending.front();
-        m_pending.pop_front();
+    while (activeCount() < capacity && m_head) {
+        RunRecord *head = popFront();
         if (isStale(head)) {
-            m_host->resolveQueued(head, ErrorCode::MessageStale,
-                                  u"enqueued before a cancel-all"_s);
+            m_host->resolveQueued(head, ErrorCode::MessageStale, u"enqueued before a cancel-all"_s);
             continue;
         }
         m_staleCutoff = 0; // goclaw: the cutoff clears at the first fresh message
         if (m_config.mode == QueueMode::Collect) {
-            while (!m_pending.empty()) {
-                RunRecord *next = m_pending.front();
-                m_pending.pop_front();
+            while (m_head) {
+                RunRecord *next = popFront();
                 if (isStale(next))
-                    m_host->resolveQueued(next, ErrorCode::MessageStale,
-                                          u"enqueued before a cancel-all"_s);
+                    m_host->resolveQueued(next, ErrorCode::MessageStale, u"enqueued before a cancel-all"_s);
                 else
                     m_host->merge(head, next);
             }
@@ -146,17 +174,23 @@ bool SessionQueue::takeActive(RunRecord *run)
 void SessionQueue::activeFinished(RunRecord *run)
 {
     takeActive(run);
-    m_lastActivity = m_host->now();
     pump();
 }
 
 bool SessionQueue::removeQueued(RunRecord *run)
 {
-    auto it = std::find(m_pending.begin(), m_pending.end(), run);
-    if (it == m_pending.end())
-        return false;
-    m_pending.erase(it);
-    return true;
+    RunRecord *previous = nullptr;
+    for (RunRecord *r = m_head; r; previous = r, r = r->next) {
+        if (r != run)
+            continue;
+        (previous ? previous->next : m_head) = r->next;
+        if (m_tail == r)
+            m_tail = previous;
+        r->next = nullptr;
+        --m_pendingCount;
+        return true;
+    }
+    return false;
 }
 
 bool SessionQueue::cancelOne()
@@ -186,7 +220,6 @@ int SessionQueue::cancelAll()
 int SessionQueue::reset()
 {
     m_lastActivity = m_host->now();
-    ++m_generation;
     std::vector<RunRecord *> active;
     active.swap(m_active);
     for (RunRecord *r : active)
@@ -196,15 +229,19 @@ int SessionQueue::reset()
 
 int SessionQueue::clearQueued(ErrorCode code, const QString &why)
 {
-    std::deque<RunRecord *> pending;
-    pending.swap(m_pending);
-    for (RunRecord *r : pending)
+    int cleared = 0;
+    for (RunRecord *r = takeAllPending(); r;) {
+        RunRecord *next = r->next; // the host frees r
+        r->next = nullptr;
         m_host->resolveQueued(r, code, why);
+        ++cleared;
+        r = next;
+    }
     if (m_debounceArmed) {
         m_host->armDebounce(this, -1);
         m_debounceArmed = false;
     }
-    return int(pending.size());
+    return cleared;
 }
 
 } // namespace Yard

@@ -2,16 +2,15 @@
 #pragma once
 
 #include "clock.h"
+#include "runrecord.h"
 
 #include "model/errors.h"
 #include "model/queueconfig.h"
 
-#include <deque>
 #include <vector>
 
 namespace Yard {
 
-struct RunRecord;
 class SessionQueue;
 
 /// What a SessionQueue asks of the engine. Calls never re-enter the queue.
@@ -34,8 +33,11 @@ public:
     virtual TimeMs now() const = 0;
 };
 
-/// One session's queue policy (SPEC Q1–Q5, Q9): modes, cap and drop, debounce, concurrency,
-/// stale cutoff and generations. Plain C++ on the engine thread; no thread per session (Q11).
+/// One session's queue policy (SPEC Q1–Q5, Q9): modes, cap and drop, debounce, concurrency and
+/// the stale cutoff. Plain C++ on the engine thread; no thread per session (Q11).
+///
+/// Waiting runs are linked through their records (RunRecord::next), so a queue costs no
+/// allocation per run and a live session queue is a few dozen bytes.
 class SessionQueue final
 {
     Q_DISABLE_COPY_MOVE(SessionQueue)
@@ -49,19 +51,19 @@ public:
     const QueueConfig &config() const { return m_config; }
     /// Live edit (SPEC Q2); takes effect at the next admission.
     void setConfig(const QueueConfig &config);
-    quint32 generation() const { return m_generation; }
     bool isPaused() const { return m_paused; }
     void setPaused(bool paused);
 
-    int queuedCount() const { return int(m_pending.size()); }
+    int queuedCount() const { return m_pendingCount; }
     int activeCount() const { return int(m_active.size()); }
-    bool isIdle() const { return m_pending.empty() && m_active.empty(); }
+    bool isIdle() const { return m_pendingCount == 0 && m_active.empty(); }
     TimeMs lastActivity() const { return m_lastActivity; }
     /// Changed since the last snapshot (set and cleared by the engine).
     bool isDirty() const { return m_dirty; }
     void setDirty(bool dirty) { m_dirty = dirty; }
-    /// Pending runs in order (for views and the restore path).
-    const std::deque<RunRecord *> &pending() const { return m_pending; }
+    /// Calls fn(const RunRecord *) for each waiting run, in start order (for views).
+    template<typename Fn>
+    void forEachPending(Fn fn) const;
     const std::vector<RunRecord *> &active() const { return m_active; }
 
     /// Applies mode, cap and drop policy to a new run. On Rejected, `code` says why and the run
@@ -84,7 +86,8 @@ public:
     bool cancelOne();
     /// Sets the stale cutoff, cancels active runs and resolves queued ones as cancelled.
     int cancelAll();
-    /// Bumps the generation, cancels active runs and resolves queued ones as lane_cleared.
+    /// Cancels active runs (their late results are ignored) and resolves queued ones as
+    /// lane_cleared (SPEC Q9 Reset).
     int reset();
     /// Resolves every queued run with `code` (drain / shutdown of a session); active untouched.
     int clearQueued(ErrorCode code, const QString &why);
@@ -92,19 +95,31 @@ public:
 private:
     void startAvailable();
     bool isStale(const RunRecord *run) const;
+    void pushBack(RunRecord *run);
+    RunRecord *popFront();
+    /// Unlinks every waiting run and returns the first (the rest follow through next).
+    RunRecord *takeAllPending();
 
     SessionId m_id;
-    SessionQueueHost *m_host;
+    SessionQueueHost *m_host; ///< Not owning.
     QueueConfig m_config;
-    std::deque<RunRecord *> m_pending;
+    RunRecord *m_head = nullptr; ///< Not owning: waiting runs, linked through RunRecord::next
+    RunRecord *m_tail = nullptr;
+    int m_pendingCount = 0;
     std::vector<RunRecord *> m_active; ///< oldest first
     TimeMs m_staleCutoff = 0;          ///< 0 = none
     TimeMs m_lastEnqueue = 0;
     TimeMs m_lastActivity = 0;
-    quint32 m_generation = 0;
     bool m_paused = false;
     bool m_debounceArmed = false;
     bool m_dirty = false;
 };
+
+template<typename Fn>
+void SessionQueue::forEachPending(Fn fn) const
+{
+    for (const RunRecord *r = m_head; r; r = r->next)
+        fn(r);
+}
 
 } // namespace Yard

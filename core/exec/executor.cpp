@@ -62,7 +62,7 @@ public:
 
     bool isFast(const RunTicket *t) const
     {
-        auto it = handlerNs.find(t->handler.get());
+        auto it = handlerNs.find(t->handler);
         return it != handlerNs.end() && it->second < kFastNs;
     }
 };
@@ -107,7 +107,7 @@ void PoolExecutor::Private::drain()
             readyCount.store(int(ready.size()), std::memory_order_relaxed);
             handlerOf.clear();
             for (const RunTicket *t : batch)
-                handlerOf.push_back(t->handler.get());
+                handlerOf.push_back(t->handler);
             Inbox *inbox = batch.front()->inbox; // every ticket reports to its engine's inbox
             busy += int(batch.size());
             taken += batch.size();

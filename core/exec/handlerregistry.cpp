@@ -33,6 +33,7 @@ void HandlerRegistry::add(const QString &type, std::shared_ptr<Handler> handler)
 {
     QWriteLocker locker(&m_lock);
     m_handlers.insert(type, std::move(handler));
+    m_version.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void HandlerRegistry::add(const QString &type, std::function<Outcome(RunContext &)> fn)

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -31,7 +32,11 @@ public:
     /// Registers the built-in handlers: "noop" and "simulate" (SPEC H4).
     void addBuiltins();
 
+    /// Grows with every add(): caches of looked-up handlers compare it to know they are current.
+    quint64 version() const { return m_version.load(std::memory_order_acquire); }
+
 private:
+    std::atomic<quint64> m_version{0};
     mutable QReadWriteLock m_lock;
     QHash<QString, std::shared_ptr<Handler>> m_handlers;
 };

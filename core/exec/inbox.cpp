@@ -26,7 +26,7 @@ void Inbox::push(InboxItem &&item)
         QMutexLocker locker(&m_mutex);
         m_items.push_back(std::move(item));
         m_count.store(int(m_items.size()), std::memory_order_release);
-        if (!m_posted && !m_draining) {
+        if (!m_posted && !m_reading) {
             m_posted = true;
             post = true;
         }
@@ -49,7 +49,7 @@ void Inbox::pushAll(std::vector<InboxItem> &items)
                            std::make_move_iterator(items.end()));
         }
         m_count.store(int(m_items.size()), std::memory_order_release);
-        if (!m_posted && !m_draining) {
+        if (!m_posted && !m_reading) {
             m_posted = true;
             post = true;
         }
@@ -59,23 +59,38 @@ void Inbox::pushAll(std::vector<InboxItem> &items)
         QCoreApplication::postEvent(m_target, new QEvent(QEvent::Type(eventType())));
 }
 
-void Inbox::beginDraining()
+void Inbox::beginReading()
 {
     QMutexLocker locker(&m_mutex);
-    m_draining = true;
+    m_reading = true;
 }
 
-bool Inbox::takeOrFinish(std::vector<InboxItem> &out)
+void Inbox::endReadingAndWake()
+{
+    bool post = false;
+    {
+        QMutexLocker locker(&m_mutex);
+        m_reading = false;
+        if (!m_posted) {
+            m_posted = true;
+            post = true;
+        }
+    }
+    if (post && m_target)
+        QCoreApplication::postEvent(m_target, new QEvent(QEvent::Type(eventType())));
+}
+
+bool Inbox::takeOrEndReading(std::vector<InboxItem> &out)
 {
     out.clear();
     QMutexLocker locker(&m_mutex);
     if (m_items.empty()) {
-        m_draining = false;
+        m_reading = false;
         return false;
     }
     out.swap(m_items);
     m_count.store(0, std::memory_order_release);
-    m_posted = false; // a later push after draining ends must post again
+    m_posted = false; // a later push after reading ends must post again
     return true;
 }
 

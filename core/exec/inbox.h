@@ -42,11 +42,13 @@ public:
     void pushAll(std::vector<InboxItem> &items);
     /// Moves every pending item into `out` (which is cleared first).
     void takeAll(std::vector<InboxItem> &out);
-    /// The consumer is draining: pushes need not wake it until takeOrFinish() finds nothing.
-    void beginDraining();
-    /// Like takeAll(); when nothing is pending it ends draining (atomically with the check, so
+    /// The consumer is reading: pushes need not wake it until takeOrEndReading() finds nothing.
+    void beginReading();
+    /// Like takeAll(); when nothing is pending it ends reading (atomically with the check, so
     /// no push is left without a wake-up) and returns false.
-    bool takeOrFinish(std::vector<InboxItem> &out);
+    bool takeOrEndReading(std::vector<InboxItem> &out);
+    /// The consumer stops reading before the inbox is empty: it gets one wake-up to come back.
+    void endReadingAndWake();
     bool isEmpty() const;
     /// Spins for up to 20 µs; true as soon as an item is there.
     bool waitBriefly() const;
@@ -59,7 +61,7 @@ private:
     std::vector<InboxItem> m_items;
     std::atomic<int> m_count{0};
     bool m_posted = false;
-    bool m_draining = false;
+    bool m_reading = false;
 };
 
 } // namespace Yard

@@ -13,14 +13,17 @@ namespace Yard {
 
 void RunTicket::reset()
 {
-    request = RunRequest();
-    handler.reset();
+    // Only what holds memory or state; the request fields are overwritten by the next fill.
+    request.input = QString();
+    request.payloadJson = QByteArray();
+    handler = nullptr;
     owner = nullptr;
-    savedState.clear();
+    savedState = QByteArray();
     step = 0;
+    stepTimer = 0;
     cancelled.store(false, std::memory_order_relaxed);
     interrupted.store(false, std::memory_order_relaxed);
-    outcome = Outcome();
+    outcome.text = QString();
     noReschedule = false;
 }
 

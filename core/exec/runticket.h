@@ -9,7 +9,6 @@
 #include <QRunnable>
 
 #include <atomic>
-#include <memory>
 
 namespace Yard {
 
@@ -22,6 +21,9 @@ class Inbox;
 /// Ownership protocol: the engine fills the request fields, then dispatches. From dispatch until
 /// the Finished report is taken from the inbox, only the worker touches non-atomic fields; the
 /// engine only flips the atomics (cancel, interrupt).
+///
+/// The request's handler and lane names are views of process-wide interned names (NamePool),
+/// so filling a ticket copies no reference-counted string shared with other threads.
 class RunTicket final : public QRunnable
 {
     Q_DISABLE_COPY_MOVE(RunTicket)
@@ -42,7 +44,7 @@ public:
 
     // Set by the engine before dispatch.
     RunRequest request;
-    std::shared_ptr<Handler> handler; ///< nullptr -> fails with unknown_handler
+    Handler *handler = nullptr; ///< Not owning (the engine's HandlerTable keeps it alive); nullptr -> unknown_handler
     const PreExecuteHook *hook = nullptr;
     Inbox *inbox = nullptr;
     const Clock *clock = nullptr;
@@ -58,6 +60,9 @@ public:
     Outcome outcome;
     bool noReschedule = false;
     void *resource = nullptr;
+
+    // Engine only, while no worker has the ticket.
+    quint64 stepTimer = 0; ///< the pending ContinueAfter step
 };
 
 } // namespace Yard

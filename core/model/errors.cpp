@@ -69,4 +69,19 @@ QString Error::toString() const
     return message.isEmpty() ? name + u": "_s + errorCodeDescription(code) : name + u": "_s + message;
 }
 
+Error Errors::sessionNotFound(SessionId id)
+{
+    return Error::make(ErrorCode::SessionNotFound, QStringLiteral("session %1 does not exist").arg(id));
+}
+
+Error Errors::runNotFound(RunId id)
+{
+    return Error::make(ErrorCode::RunNotFound, QStringLiteral("run %1 does not exist").arg(id));
+}
+
+Error Errors::runNotLive(RunId id)
+{
+    return Error::make(ErrorCode::RunNotFound, QStringLiteral("run %1 is not queued or running").arg(id));
+}
+
 } // namespace Yard

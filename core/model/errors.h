@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "ids.h"
+
 #include <QMetaType>
 #include <QString>
 
@@ -84,6 +86,13 @@ private:
     std::optional<T> m_value;
     Error m_error;
 };
+
+/// The errors several parts report, worded once.
+namespace Errors {
+Error sessionNotFound(SessionId id);
+Error runNotFound(RunId id);
+Error runNotLive(RunId id);
+} // namespace Errors
 
 } // namespace Yard
 

@@ -55,21 +55,23 @@ enum class EventType : quint8 {
 QString eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(QStringView name);
 
-/// A small value type; cheap to copy in batches across threads.
+/// A small value type, one cache line: events are written straight into the batch that crosses
+/// threads, so their size is most of what delivering them costs.
 struct Event
 {
-    EventType type = EventType::RunQueued;
     TimeMs time = 0;
     RunId run = 0;
     SessionId session = 0;
+    qint64 value = 0; ///< type-specific: merged count, lane limit, drained count, attempt…
+    QString text;     ///< human detail: error message, pause reason, actor…
+    EventType type = EventType::RunQueued;
     ErrorCode code = ErrorCode::None;
     Priority priority = Priority::Normal;
-    qint64 value = 0; ///< type-specific: merged count, lane limit, drained count, attempt…
     quint16 lane = 0; ///< LaneNames id; see laneName()
-    QString text;     ///< human detail: error message, pause reason, actor…
 
     QString laneName() const { return LaneNames::name(lane); }
 };
+static_assert(sizeof(Event) <= 64, "an Event should stay within one cache line");
 
 using EventBatch = QVector<Event>;
 

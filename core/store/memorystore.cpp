@@ -37,7 +37,7 @@ void MemoryStore::submit(MutationBatch &&batch)
 
 Expected<StoredState> MemoryStore::loadState()
 {
-    handOver();
+    commitAsync();
     StoredState state;
     state.sessions = m_sessions.values().toVector();
     state.settings = m_settings;
@@ -49,7 +49,7 @@ Expected<StoredState> MemoryStore::loadState()
 
 std::optional<Session> MemoryStore::loadSession(SessionId id)
 {
-    handOver();
+    commitAsync();
     auto it = m_sessions.constFind(id);
     if (it == m_sessions.cend())
         return std::nullopt;
@@ -58,7 +58,7 @@ std::optional<Session> MemoryStore::loadSession(SessionId id)
 
 std::optional<Session> MemoryStore::loadSessionByKey(const QString &key)
 {
-    handOver();
+    commitAsync();
     for (const Session &s : std::as_const(m_sessions)) {
         if (s.key == key)
             return s;
@@ -68,7 +68,7 @@ std::optional<Session> MemoryStore::loadSessionByKey(const QString &key)
 
 Expected<MessageList> MemoryStore::loadMessages(SessionId id)
 {
-    handOver();
+    commitAsync();
     return m_messages.value(id);
 }
 

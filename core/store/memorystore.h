@@ -17,7 +17,7 @@ public:
     QString location() const override { return QStringLiteral("in memory"); }
     Error flush() override
     {
-        handOver();
+        commitAsync();
         return {};
     }
     Expected<StoredState> loadState() override;

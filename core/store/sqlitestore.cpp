@@ -357,7 +357,7 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
 
 SqliteStore::~SqliteStore()
 {
-    handOver();
+    commitAsync();
     if (m_writer)
         m_writer->stop();
     for (const QString &name : QSqlDatabase::connectionNames()) {
@@ -373,7 +373,7 @@ void SqliteStore::submit(MutationBatch &&batch)
 
 Error SqliteStore::flush()
 {
-    handOver();
+    commitAsync();
     return m_writer->flush();
 }
 
@@ -429,6 +429,7 @@ Expected<StoredState> SqliteStore::loadState()
         || !q.next())
         return fail(u"id counters"_s);
     state.maxRunId = q.value(0).toLongLong();
+    noteHighestRunId(state.maxRunId);
     state.maxSessionId = q.value(1).toLongLong();
     state.maxMessageId = q.value(2).toLongLong();
     return state;

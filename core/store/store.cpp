@@ -3,13 +3,20 @@
 
 namespace Yard {
 
-void Store::handOver()
+void Store::commitAsync()
 {
     if (m_buffer.empty())
         return;
     MutationBatch batch;
     batch.swap(m_buffer);
     submit(std::move(batch));
+}
+
+Expected<RunId> Store::reserveRunIds(int count)
+{
+    const RunId first = m_lastRunId + 1;
+    m_lastRunId += qMax(1, count);
+    return first;
 }
 
 } // namespace Yard

@@ -36,8 +36,12 @@ struct StoredState
 
 /// Durable storage seen from the engine thread (SPEC S1, D1).
 ///
-/// Writes are buffered with append() and handed to the writer with handOver() once per engine
-/// turn; they never wait for disk. Reads are synchronous and see every write appended before.
+/// Writes are buffered with append() and committed asynchronously with commitAsync() once per
+/// engine turn; they never wait for disk. Reads are synchronous and see every write appended
+/// before.
+///
+/// Nothing here assumes one process owns the store: ids come from reserveRunIds(), which a
+/// store shared by several nodes (SPEC X1) answers from a sequence.
 class Store
 {
     Q_DISABLE_COPY_MOVE(Store)
@@ -53,8 +57,8 @@ public:
     virtual QString location() const = 0;
 
     void append(Mutation &&m) { m_buffer.push_back(std::move(m)); }
-    /// Hands everything appended so far to the writer. Never waits for disk.
-    void handOver();
+    /// Starts committing everything appended so far. Never waits for disk.
+    void commitAsync();
     /// Blocks until everything handed over is durable; returns the last write error, if any.
     virtual Error flush() = 0;
 
@@ -63,6 +67,11 @@ public:
     virtual std::optional<Session> loadSessionByKey(const QString &key) = 0;
     virtual Expected<MessageList> loadMessages(SessionId id) = 0;
     virtual std::optional<Run> loadRun(RunId id) = 0;
+
+    /// `count` run ids no one has used, in one ascending block; returns the first. Call after
+    /// loadState(). The default serves a store one process owns (SQLite, memory): it counts on
+    /// from the highest id loadState() saw.
+    virtual Expected<RunId> reserveRunIds(int count);
 
     /// Called (on any thread) when a batch fails to commit. The batch is kept and retried.
     void setWriteErrorHandler(std::function<void(const Error &)> handler) { m_onWriteError = std::move(handler); }
@@ -75,8 +84,11 @@ protected:
             m_onWriteError(error);
     }
     bool hasBuffered() const { return !m_buffer.empty(); }
+    /// loadState() implementations report the highest run id they found.
+    void noteHighestRunId(RunId id) { m_lastRunId = qMax(m_lastRunId, id); }
 
 private:
+    RunId m_lastRunId = 0;
     MutationBatch m_buffer;
     std::function<void(const Error &)> m_onWriteError;
 };

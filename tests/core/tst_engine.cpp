@@ -301,7 +301,7 @@ void tst_Engine::preExecuteHookCanRewriteOrAbort()
     const RunId aborted = t.engine->submitRun(sub).value();
     QVERIFY(t.manual()->execute(ok));
     QVERIFY(t.manual()->execute(aborted));
-    t.settle();
+    t.runUntilIdle();
     QCOMPARE(seenInput, u"HELLO"_s);
     QCOMPARE(t.events->outcomesOf(ok).first().text, u"HELLO"_s);
     const Event abortedOutcome = t.events->outcomesOf(aborted).first();
@@ -331,7 +331,7 @@ void tst_Engine::unknownHandlerFailsTheRun()
     sub.handler = u"does-not-exist"_s;
     const RunId id = t.engine->submitRun(sub).value();
     QVERIFY(t.manual()->execute(id));
-    t.settle();
+    t.runUntilIdle();
     QCOMPARE(t.events->outcomesOf(id).first().code, ErrorCode::UnknownHandler);
 }
 

@@ -44,7 +44,7 @@ void tst_SimulateHandler::stepsFollowTheClock()
     sub.input = u"question"_s;
     sub.payloadJson = R"({"duration_ms": 1000, "steps": 4, "distribution": "fixed"})";
     const RunId id = t.engine->submitRun(sub).value();
-    t.settle();
+    t.runUntilIdle();
     QCOMPARE(t.engine->liveRun(id)->progress, 0.25);
     t.advance(749);
     QCOMPARE(t.events->outcomeOf(id), EventType::RunQueued);
@@ -64,7 +64,7 @@ void tst_SimulateHandler::failureProbability()
     sub.payloadJson = R"({"duration_ms": 0, "steps": 1, "fail_p": 0.3})";
     for (int i = 0; i < 200; ++i)
         t.engine->submitRun(sub);
-    t.settle();
+    t.runUntilIdle();
     t.advance(10);
     const int failed = t.events->count(EventType::RunFailed);
     QCOMPARE(failed + t.events->count(EventType::RunCompleted), 200);

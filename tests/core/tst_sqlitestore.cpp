@@ -162,7 +162,7 @@ void tst_SqliteStore::groupCommitCoalescesRunRows()
         ids << t.engine->submitRun(sub).value();
     }
     while (t.manual()->finishAll() > 0)
-        t.settle();
+        t.runUntilIdle();
     QVERIFY(!raw->flush().isError());
     const WriterStats stats = raw->writerStats();
     QVERIFY2(stats.statements < stats.mutations,
@@ -273,7 +273,7 @@ void tst_SqliteStore::gracefulShutdownKeepsInFlightWork()
         sub.payloadJson = R"({"duration_ms": 4000, "steps": 4, "distribution": "fixed"})";
         stepping = t->engine->submitRun(sub).value();
         QVERIFY(t->manual()->execute(stepping)); // step 1 done, waits 1 s for step 2
-        t->settle();
+        t->runUntilIdle();
         QCOMPARE(t->engine->liveRun(stepping)->savedState, QByteArray(R"({"step":1})"));
         bool done = false;
         t->engine->shutdown(500, [&done] { done = true; });
@@ -287,7 +287,7 @@ void tst_SqliteStore::gracefulShutdownKeepsInFlightWork()
     int steps = 0;
     while (t->manual()->isHeld(stepping) && steps < 10) {
         t->manual()->execute(stepping);
-        t->settle();
+        t->runUntilIdle();
         t->advance(1000);
         ++steps;
     }

@@ -97,7 +97,7 @@ void tst_StoreReader::initTestCase()
             t.manual()->finish(id, Outcome::success(u"ok"_s));
     }
     m_failed = m_ids[5];
-    t.settle();
+    t.runUntilIdle();
     t.engine->audit(u"alice"_s, u"pause"_s, u"scheduler"_s, u"maintenance"_s);
     t.engine->audit(u"bob"_s, u"resume"_s, u"scheduler"_s, {});
     t.advance(3000);

@@ -31,7 +31,7 @@ TestEngine::~TestEngine()
         return; // a test simulated a crash
     if (ManualExecutor *m = manual())
         m->finishAll();
-    engine->settle();
+    runUntilIdle();
     events.reset();
     engine.reset();
 }
@@ -70,13 +70,27 @@ void TestEngine::finish(RunId id, const Outcome &outcome)
 {
     if (!manual()->finish(id, outcome))
         qWarning("TestEngine::finish: run %lld is not held", static_cast<long long>(id));
-    engine->settle();
+    runUntilIdle();
+}
+
+void TestEngine::runUntilIdle()
+{
+    for (int guard = 0; guard < 100000; ++guard) {
+        const TimeMs due = clock.nextDue();
+        const bool timersDue = due >= 0 && due <= clock.now();
+        if (!engine->hasPendingReports() && !timersDue)
+            return;
+        engine->processInbox();
+        if (timersDue)
+            clock.fireReady();
+    }
+    qWarning("TestEngine::runUntilIdle: still busy after 100000 rounds");
 }
 
 void TestEngine::advance(qint64 ms)
 {
     clock.advance(ms);
-    engine->settle();
+    runUntilIdle();
 }
 
 } // namespace Yard::Test

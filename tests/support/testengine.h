@@ -14,7 +14,8 @@
 namespace Yard::Test {
 
 /// An engine on a virtual clock with a manual executor and an in-memory store, driven
-/// synchronously by the test: every call is a complete turn, settle() drains worker reports.
+/// synchronously by the test: every call is a complete turn; runUntilIdle() handles worker
+/// reports and fires due timers until nothing is left to do at this instant.
 struct TestEngine
 {
     explicit TestEngine(EngineOptions options = defaultOptions(), std::unique_ptr<Store> store = {},
@@ -31,10 +32,10 @@ struct TestEngine
     /// Submits a message; returns the run id (0 if rejected, with *error set).
     RunId send(SessionId session, const QString &text = QStringLiteral("hi"), Error *error = nullptr,
                TimeMs submittedAt = 0);
-    /// Finishes a held run and settles.
+    /// Finishes a held run and runs until idle.
     void finish(RunId id, const Outcome &outcome = Outcome::success());
     void advance(qint64 ms);
-    void settle() { engine->settle(); }
+    void runUntilIdle();
 
     VirtualClock clock;
     std::unique_ptr<Store> store;

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "activeruns.h"
+
+#include "handlertable.h"
+#include "laneset.h"
+#include "runrecord.h"
+#include "runresolver.h"
+#include "runtable.h"
+#include "sessionchanges.h"
+#include "sessionmanager.h"
+#include "sessionqueue.h"
+#include "turnclock.h"
+#include "turnhost.h"
+
+#include "exec/executor.h"
+#include "exec/runticket.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Yard {
+
+ActiveRuns::ActiveRuns(const Parts &parts)
+    : m_p(parts)
+{}
+
+ActiveRuns::~ActiveRuns()
+{
+    freeTickets();
+}
+
+void ActiveRuns::freeTickets()
+{
+    for (RunTicket *t : m_allTickets)
+        delete t;
+    m_allTickets.clear();
+    m_freeTickets.clear();
+}
+
+RunTicket *ActiveRuns::takeTicket()
+{
+    if (!m_freeTickets.empty()) {
+        RunTicket *t = m_freeTickets.back();
+        m_freeTickets.pop_back();
+        return t;
+    }
+    auto *t = new RunTicket;
+    m_allTickets.push_back(t);
+    return t;
+}
+
+void ActiveRuns::recycle(RunRecord *run)
+{
+    RunTicket *t = run->ticketIfAny();
+    run->ticket = nullptr;
+    if (!t)
+        return;
+    t->reset();
+    m_freeTickets.push_back(t);
+}
+
+void ActiveRuns::startAdmitted(RunRecord *run)
+{
+    if (!m_p.resolver->start(run)) {
+        m_p.pump->release(run); // refused and reported; it keeps waiting nowhere
+        return;
+    }
+    if (run->queue)
+        m_p.changes->mark(run->queue);
+
+    RunTicket *t = takeTicket();
+    RunRequest &q = t->request;
+    q.runId = run->id;
+    q.sessionId = run->sessionId();
+    q.handler = m_p.handlers->name(run->handler);
+    q.lane = m_p.lanes->at(run->lane).name();
+    q.priority = run->priority;
+    q.attempt = run->attempt;
+    if (const RunDetail *d = run->detail.get()) {
+        q.input = d->input;
+        q.payloadJson = d->payloadJson;
+        t->savedState = d->savedState;
+    }
+    t->handler = m_p.handlers->handler(run->handler);
+    t->hook = m_p.hook;
+    t->inbox = m_p.inbox;
+    t->clock = m_p.time->clock();
+    t->owner = run;
+    t->step = 0;
+    run->ticket = t;
+    dispatchStep(run);
+}
+
+void ActiveRuns::dispatchStep(RunRecord *run)
+{
+    run->stage = RunRecord::Stage::Executing;
+    run->ticket->outcome = Outcome();
+    ++m_executing;
+    m_started.push_back(run->ticket);
+}
+
+void ActiveRuns::dispatchStarted()
+{
+    if (m_started.empty())
+        return;
+    m_p.executor->dispatch(m_started);
+    m_started.clear();
+}
+
+RunRecord *ActiveRuns::returned(RunTicket *ticket)
+{
+    --m_executing;
+    return static_cast<RunRecord *>(ticket->owner);
+}
+
+bool ActiveRuns::end(RunRecord *run, RunState outcome, ErrorCode code, const QString &text)
+{
+    if (!m_p.resolver->finish(run, outcome, code, text))
+        return false;
+    if (outcome == RunState::Completed && run->messageId() != 0 && !text.isEmpty())
+        m_p.sessions->addMessage(run->sessionId(), u"assistant"_s, text);
+    m_p.pump->release(run);
+    recycle(run);
+    SessionQueue *queue = run->queue;
+    if (queue)
+        queue->takeActive(run);
+    m_p.runs->destroy(run);
+    if (queue) {
+        queue->pump();
+        m_p.changes->mark(queue);
+    }
+    return true;
+}
+
+void ActiveRuns::continueAfter(RunRecord *run, qint64 delayMs)
+{
+    run->stage = RunRecord::Stage::BetweenSteps;
+    RunTicket *t = run->ticket;
+    t->stepTimer = m_p.timers->callAfter(delayMs, [this, run, t] {
+        t->stepTimer = 0;
+        ++t->step;
+        dispatchStep(run);
+    });
+}
+
+void ActiveRuns::yielded(RunRecord *run)
+{
+    RunTicket *t = run->ticket;
+    if (t->noReschedule) {
+        end(run, RunState::Completed, ErrorCode::None, u"stopped on interrupt (no reschedule)"_s);
+        return;
+    }
+    if (!t->savedState.isEmpty() || run->detail)
+        run->details().savedState = t->savedState;
+    m_p.pump->release(run);
+    recycle(run);
+    m_p.resolver->requeue(run, EventType::RunRescheduled);
+    m_p.pump->enqueue(run); // keeps its session place and its original enqueue time
+}
+
+void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
+{
+    if (run->queue)
+        m_p.changes->mark(run->queue);
+    switch (run->stage) {
+    case RunRecord::Stage::SessionQueued:
+        if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            m_p.runs->destroy(run);
+        return;
+    case RunRecord::Stage::WaitingForSlot:
+        if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            return;
+        // Its lane entry still points here: the memory stays until the entry surfaces.
+        m_p.pump->withdraw(run);
+        m_p.runs->remove(run);
+        return;
+    case RunRecord::Stage::Executing:
+        if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            return;
+        run->ticket->cancelled.store(true, std::memory_order_release);
+        run->stage = RunRecord::Stage::AwaitingReturn; // keeps its slot until the worker returns
+        ++m_awaitingReturn;
+        return;
+    case RunRecord::Stage::BetweenSteps:
+        if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            return;
+        m_p.timers->cancel(run->ticket->stepTimer);
+        m_p.pump->release(run);
+        recycle(run);
+        m_p.runs->destroy(run);
+        return;
+    case RunRecord::Stage::AwaitingReturn:
+    case RunRecord::Stage::WithdrawnFromLane:
+        return;
+    }
+}
+
+void ActiveRuns::park(RunRecord *run)
+{
+    if (run->stage != RunRecord::Stage::Executing && run->stage != RunRecord::Stage::BetweenSteps)
+        return;
+    if (!m_p.resolver->requeue(run, EventType::RunInterrupted, ErrorCode::Interrupted,
+                               u"interrupted by shutdown; resumes on the next start"_s))
+        return;
+    if (run->queue)
+        run->queue->takeActive(run);
+    if (run->stage == RunRecord::Stage::BetweenSteps) {
+        m_p.timers->cancel(run->ticket->stepTimer);
+        m_p.pump->release(run);
+        recycle(run);
+        m_p.runs->destroy(run);
+        return;
+    }
+    run->ticket->cancelled.store(true, std::memory_order_release);
+    run->stage = RunRecord::Stage::AwaitingReturn;
+    ++m_awaitingReturn;
+}
+
+void ActiveRuns::discard(RunRecord *run)
+{
+    --m_awaitingReturn;
+    m_p.pump->release(run);
+    recycle(run);
+    m_p.runs->destroy(run);
+}
+
+} // namespace Yard

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "admissionpump.h"
+
+#include "exec/runrequest.h"
+#include "model/errors.h"
+#include "model/runstate.h"
+
+#include <vector>
+
+namespace Yard {
+
+class Executor;
+class HandlerTable;
+class Inbox;
+class LaneSet;
+class RunResolver;
+class RunTable;
+class RunTicket;
+class SessionChanges;
+class SessionManager;
+class TurnClock;
+class TurnTimers;
+struct RunRecord;
+
+/// The runs that hold a lane slot: started, executing on a worker or waiting between steps
+/// (SPEC L3, Q8, Q10, Q12). It fills their tickets, hands them to the executor in one batch per
+/// pump, and ends them: on an outcome, on a cancel, at a yield or at shutdown. Engine thread
+/// only.
+class ActiveRuns final : public AdmissionHost
+{
+    Q_DISABLE_COPY_MOVE(ActiveRuns)
+
+public:
+    struct Parts
+    {
+        const TurnClock *time;
+        TurnTimers *timers;
+        RunResolver *resolver;
+        RunTable *runs;
+        LaneSet *lanes;
+        AdmissionPump *pump;
+        HandlerTable *handlers;
+        SessionChanges *changes;
+        SessionManager *sessions;
+        Executor *executor;
+        Inbox *inbox;
+        const PreExecuteHook *hook;
+    };
+    explicit ActiveRuns(const Parts &parts); ///< Not owning any of them.
+    ~ActiveRuns() override;
+
+    // AdmissionHost
+    void startAdmitted(RunRecord *run) override;
+
+    /// Hands the tickets started since the last call to the executor, in one batch.
+    void dispatchStarted();
+    /// Tickets handed to the executor and not reported back yet.
+    int executing() const { return m_executing; }
+    /// Of those, the runs already resolved or parked, whose result nobody waits for.
+    int awaitingReturn() const { return m_awaitingReturn; }
+
+    /// A worker reported this ticket back. Returns its run.
+    RunRecord *returned(RunTicket *ticket);
+    /// Ends a run that holds a slot with its outcome: the slot and the session's place go to
+    /// the next run. False (nothing changed) if the resolver refused.
+    bool end(RunRecord *run, RunState outcome, ErrorCode code, const QString &text);
+    /// The handler asked to be called again after `delayMs`; the run keeps its slot.
+    void continueAfter(RunRecord *run, qint64 delayMs);
+    /// The handler yielded after an interrupt (SPEC P2): back to its lane with its saved state,
+    /// or completed if it asked not to be rescheduled.
+    void yielded(RunRecord *run);
+    /// Resolves an active run (waiting for a slot, executing or between steps) as cancelled with
+    /// `code`; a worker still running it finds its ticket cancelled, and its late result is
+    /// ignored. Its session already let it go.
+    void cancel(RunRecord *run, ErrorCode code, const QString &why);
+    /// Shutdown: the run goes back to the durable queue (not an outcome) and resumes on the next
+    /// start. Its session lets it go.
+    void park(RunRecord *run);
+    /// The worker of a run resolved or parked while it executed returned: free what it held.
+    void discard(RunRecord *run);
+
+    /// Frees every ticket (engine teardown, once no worker can touch one).
+    void freeTickets();
+
+private:
+    RunTicket *takeTicket();
+    void recycle(RunRecord *run);
+    void dispatchStep(RunRecord *run);
+
+    Parts m_p;
+    std::vector<RunTicket *> m_freeTickets;
+    std::vector<RunTicket *> m_allTickets; ///< Owning.
+    std::vector<RunTicket *> m_started;
+    int m_executing = 0;
+    int m_awaitingReturn = 0;
+};
+
+} // namespace Yard

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/queueconfig.h"
+#include "model/session.h"
+
+#include <QHash>
+#include <QString>
+
+#include <functional>
+
+namespace Yard {
+
+/// Token estimate of a session against its agent's context window (SPEC Q6).
+struct TokenEstimate
+{
+    qint64 tokens = 0;
+    qint64 contextWindow = 0;
+    double ratio() const { return contextWindow > 0 ? double(tokens) / double(contextWindow) : 0; }
+};
+using TokenEstimator = std::function<TokenEstimate(const Session &session)>;
+
+struct EngineOptions
+{
+    QueueConfig defaultQueue;
+    /// Handler for session messages when the request names none.
+    QString messageHandler = QStringLiteral("simulate");
+    /// Idle session queues leave memory after this long (SPEC Q11).
+    int idleEvictMs = 30'000;
+    /// Context window (tokens) per agent name, and for agents not listed.
+    QHash<QString, qint64> contextWindows;
+    qint64 defaultContextWindow = 200'000;
+    /// Throttle threshold (SPEC Q6): concurrency drops to 1 at or above this ratio.
+    double throttleRatio = 0.6;
+    int drainTimeoutMs = 60'000;
+    /// Lane limits from the config file (SPEC L1); environment and operator changes win.
+    QHash<QString, int> laneLimits;
+    int sessionCacheCapacity = 100;
+};
+
+} // namespace Yard

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/errors.h"
+#include "model/event.h"
+#include "model/runstate.h"
+
+namespace Yard {
+
+class HandlerTable;
+class LaneSet;
+class StatsCollector;
+class Store;
+class TurnClock;
+class TurnEvents;
+struct EngineCounters;
+struct RunRecord;
+
+/// The only place a run changes state (SPEC D1). Every change is checked against the D1 table:
+/// a change the table forbids is refused, counted (EngineCounters::invalidTransitions) and
+/// logged, and the run is left as it was. An allowed change is applied together with what
+/// belongs to it: the durable row, the counters, the chart statistics and the event, so a run
+/// gets exactly one outcome and every outcome is seen (SPEC Q12, E1).
+class RunResolver final
+{
+    Q_DISABLE_COPY_MOVE(RunResolver)
+
+public:
+    RunResolver(const TurnClock &time, TurnEvents &events, Store *store, const HandlerTable &handlers,
+                const LaneSet &lanes, EngineCounters &counters, StatsCollector &stats);
+
+    /// A new run was accepted in state queued (not a change: its first state).
+    void accepted(RunRecord *run);
+    /// queued -> running: it holds a slot and goes to a worker.
+    bool start(RunRecord *run);
+    /// -> queued again (a yield, a shutdown, a dead worker, an operator's requeue), reported as
+    /// `event`. `code`/`text` say why, when something interrupted it.
+    bool requeue(RunRecord *run, EventType event, ErrorCode code = ErrorCode::None,
+                 const QString &text = {}, qint64 value = 0);
+    /// -> completed, failed, cancelled or merged: its one outcome. For completed, `text` is the
+    /// result; otherwise the error.
+    bool finish(RunRecord *run, RunState outcome, ErrorCode code, const QString &text);
+
+    /// Writes the run's current row (a change of its data, not of its state).
+    void persist(const RunRecord *run);
+    bool persistsRuns() const { return m_persist; }
+
+    /// The event that reports an outcome.
+    static EventType outcomeEvent(RunState state, ErrorCode code);
+
+private:
+    bool allowed(const RunRecord *run, RunState to);
+
+    const TurnClock &m_time;
+    TurnEvents &m_events;
+    Store *m_store; ///< Not owning.
+    const HandlerTable &m_handlers;
+    const LaneSet &m_lanes;
+    EngineCounters &m_counters;
+    StatsCollector &m_stats;
+    bool m_persist;
+};
+
+} // namespace Yard

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workerreports.h"
+
+#include "activeruns.h"
+#include "admissionpump.h"
+#include "runrecord.h"
+#include "runresolver.h"
+#include "runtable.h"
+#include "turnclock.h"
+#include "turnevents.h"
+
+#include "exec/runticket.h"
+
+#include <QElapsedTimer>
+
+namespace Yard {
+
+namespace {
+constexpr size_t kSlice = 256; ///< reports handled between two looks at the clock
+constexpr qsizetype kLogTailChars = 64 * 1024;
+} // namespace
+
+WorkerReports::WorkerReports(const Parts &parts)
+    : m_p(parts)
+{}
+
+bool WorkerReports::pending() const
+{
+    return m_next < m_batch.size() || !m_p.inbox->isEmpty();
+}
+
+bool WorkerReports::read()
+{
+    const bool virtualTime = m_p.time->clock()->isVirtual();
+    QElapsedTimer budget;
+    budget.start();
+    bool any = false;
+    m_p.inbox->beginReading(); // workers need not post wake-ups while we are here
+    for (;;) {
+        if (m_next >= m_batch.size()) {
+            m_next = 0;
+            if (!m_p.inbox->takeOrEndReading(m_batch) && any && !virtualTime
+                && m_p.active->executing() > 0) {
+                // Under load the next report is usually microseconds away: a short spin is far
+                // cheaper than sleeping in the event loop and being woken for it.
+                if (m_p.inbox->waitBriefly()) {
+                    m_p.inbox->beginReading();
+                    m_p.inbox->takeOrEndReading(m_batch);
+                }
+            }
+            if (m_batch.empty())
+                return any;
+            m_p.time->refresh(); // the turn's instant moves with each batch
+        }
+        any = true;
+        const size_t end = std::min(m_batch.size(), m_next + kSlice);
+        for (; m_next < end; ++m_next) {
+            InboxItem &item = m_batch[m_next];
+            if (item.kind == InboxItem::Kind::Finished)
+                finished(item.ticket);
+            else
+                report(item);
+        }
+        if (m_next >= m_batch.size())
+            m_batch.clear();
+        // Admit right away so the workers get the next runs while we read further reports.
+        m_p.pump->pump();
+        m_p.active->dispatchStarted();
+        if (!virtualTime && budget.nsecsElapsed() > kBudgetNs) {
+            m_p.inbox->endReadingAndWake(); // come back after the event loop had its turn
+            return false;
+        }
+    }
+}
+
+void WorkerReports::finished(RunTicket *ticket)
+{
+    RunRecord *run = m_p.active->returned(ticket);
+    if (run->stage == RunRecord::Stage::AwaitingReturn) {
+        m_p.active->discard(run); // resolved or parked while it ran: its result is not wanted
+        return;
+    }
+    Outcome outcome = std::move(ticket->outcome);
+    switch (outcome.kind) {
+    case Outcome::Kind::Succeeded:
+        m_p.active->end(run, RunState::Completed, ErrorCode::None, outcome.text);
+        return;
+    case Outcome::Kind::Failed:
+        m_p.active->end(run, RunState::Failed,
+                        outcome.code == ErrorCode::None ? ErrorCode::HandlerFailed : outcome.code,
+                        outcome.text);
+        return;
+    case Outcome::Kind::ContinueAfter:
+        if (m_p.stopping())
+            m_p.active->park(run);
+        else
+            m_p.active->continueAfter(run, outcome.delayMs);
+        return;
+    case Outcome::Kind::Yielded:
+        m_p.active->yielded(run);
+        return;
+    }
+}
+
+void WorkerReports::report(InboxItem &item)
+{
+    RunRecord *run = m_p.runs->find(item.runId);
+    if (!run || run->ticketIfAny() != item.ticket || run->stage == RunRecord::Stage::AwaitingReturn)
+        return; // a report of a run that ended meanwhile
+    switch (item.kind) {
+    case InboxItem::Kind::StateSaved:
+        run->details().savedState = item.data;
+        m_p.resolver->persist(run);
+        break;
+    case InboxItem::Kind::Progress: {
+        RunDetail &d = run->details();
+        d.progress = item.fraction;
+        d.progressText = item.text;
+        m_p.events->add(EventType::RunProgress, *run, ErrorCode::None, item.text,
+                        qint64(item.fraction * 1000));
+        break;
+    }
+    case InboxItem::Kind::Log: {
+        // A bounded tail: the newest kLogTailChars characters of the run's log.
+        QString &log = run->details().log;
+        log += item.text;
+        if (!item.text.endsWith(u'\n'))
+            log += u'\n';
+        if (log.size() > kLogTailChars)
+            log = log.right(kLogTailChars);
+        m_p.resolver->persist(run);
+        break;
+    }
+    case InboxItem::Kind::Heartbeat:
+    case InboxItem::Kind::Finished:
+        break;
+    }
+}
+
+} // namespace Yard
