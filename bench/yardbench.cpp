@@ -24,6 +24,7 @@
 #include "uiflood.h"
 #endif
 
+#include <QProcess>
 #include <QSemaphore>
 
 #include <algorithm>
@@ -283,6 +284,7 @@ double engineOnlyRate(const Config &cfg, bool withEvents)
     }
     while (engine.counters().completed < quint64(cfg.runs))
         engine.processInbox();
+    std::printf("  longest turn %.2f ms\n", double(engine.counters().longestTurnNs) / 1e6);
     return double(cfg.runs) / (double(t.nsecsElapsed()) / 1e9);
 }
 
@@ -416,6 +418,37 @@ QueuedMemory queuedMemory(const Config &cfg)
     return m;
 }
 
+/// queuedMemory() in a process of its own, so nothing an earlier measurement left in the heap
+/// hides what queued runs cost.
+QueuedMemory queuedMemoryInChild(const Config &cfg)
+{
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QCoreApplication::applicationFilePath(),
+                {u"queued-memory"_s, u"--runs"_s, QString::number(cfg.runs), u"--sessions"_s,
+                 QString::number(cfg.sessions), u"--lanes"_s, cfg.lanes.join(u',')});
+    QueuedMemory m;
+    if (!child.waitForFinished(600'000) || child.exitCode() != 0) {
+        std::fprintf(stderr, "yardbench: the queued-memory measurement failed\n");
+        return m;
+    }
+    for (const QByteArray &line : child.readAllStandardOutput().split('\n')) {
+        if (line.startsWith("bytes_per_queued_run="))
+            m.bytesPerRun = line.mid(21).toDouble();
+        else if (line.startsWith("rss_queued_bytes="))
+            m.residentBytes = line.mid(17).toLongLong();
+    }
+    return m;
+}
+
+int queuedMemoryOnly(const Config &cfg)
+{
+    const QueuedMemory m = queuedMemory(cfg);
+    std::printf("bytes_per_queued_run=%.1f\nrss_queued_bytes=%lld\n", m.bytesPerRun,
+                qlonglong(m.residentBytes));
+    return 0;
+}
+
 int dispatch(const Config &cfg)
 {
     std::printf("yardbench dispatch: %lld empty runs over %d sessions in lanes %s (%d cores)\n",
@@ -426,7 +459,7 @@ int dispatch(const Config &cfg)
     for (int i = 0; i < cfg.repeat; ++i) {
         const double bare = bareThreadPoolRate(cfg.runs);
         const SchedulerRun ours = schedulerRate(cfg, QString(), nullptr);
-        const QueuedMemory memory = queuedMemory(cfg);
+        const QueuedMemory memory = queuedMemoryInChild(cfg);
         std::printf("run %d: bare_qthreadpool runs/s=%.0f  yardmaster runs/s=%.0f (%.2f s)  "
                     "engine ns/run=%.0f  longest turn=%.2f ms  bytes/queued run=%.0f  rss=%.0f MB\n",
                     i + 1, bare, ours.rate, ours.seconds, double(ours.engineCpuNs) / double(cfg.runs),
@@ -539,6 +572,8 @@ int main(int argc, char **argv)
         return engineOnly(cfg);
     if (what == u"runs-view")
         return runsView(cfg);
+    if (what == u"queued-memory")
+        return queuedMemoryOnly(cfg);
     std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;

@@ -69,7 +69,7 @@ public:
                    &handlers, &changes, &intake})
         , shutdown(timers, runs, active, store, [this] { return queued(); })
         , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events,
-                   [this] { return shutdown.isStopping(); }})
+                   [this] { return shutdown.isStopping(); }, &turnTimer})
         , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
                        [this] { return lanes.running(); }})
         , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause,
@@ -123,6 +123,7 @@ public:
     }
 
     Engine *q;
+    QElapsedTimer turnTimer; ///< started when the current turn began
     Store *store;       ///< Not owning.
     Executor *executor; ///< Not owning.
     EngineOptions options;
@@ -150,7 +151,6 @@ public:
     WorkerReports reports;
     StatsTicker statsTicker;
     SnapshotBuilder snapshots;
-    QElapsedTimer turnTimer;
     int depth = 0;
     bool started = false;
 };

@@ -11,10 +11,12 @@ constexpr size_t kKeptBatches = 4;
 
 EventCoalescer::EventCoalescer(int intervalMs, std::function<void(const EventBatch &)> send)
     : m_timer(new QTimer)
+    , m_intervalMs(qMax(1, intervalMs))
     , m_send(std::move(send))
 {
+    m_sinceFlush.start();
     m_timer->setSingleShot(true);
-    m_timer->setInterval(qMax(1, intervalMs));
+    m_timer->setInterval(m_intervalMs);
     QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] { flush(); });
 }
 
@@ -25,8 +27,11 @@ EventCoalescer::~EventCoalescer()
 
 void EventCoalescer::eventsAppended()
 {
-    if (!m_timer->isActive())
-        m_timer->start();
+    const qint64 since = m_sinceFlush.elapsed();
+    if (since >= m_intervalMs)
+        flush();
+    else if (!m_timer->isActive())
+        m_timer->start(int(m_intervalMs - since));
 }
 
 EventBatch EventCoalescer::recycled()
@@ -37,7 +42,7 @@ EventBatch EventCoalescer::recycled()
         EventBatch batch = std::move(*it);
         m_sent.erase(it);
         // Keep memory in proportion to the load: a burst's buffer is not kept for a trickle.
-        if (batch.capacity() > 4 * m_lastSize + 1024)
+        if (batch.capacity() > 8 * m_lastSize + 4096)
             return {};
         batch.clear(); // keeps its capacity: detached
         return batch;
@@ -50,10 +55,13 @@ void EventCoalescer::flush()
     m_timer->stop();
     if (m_pending.isEmpty())
         return;
+    m_sinceFlush.restart();
     EventBatch next = recycled();
     m_lastSize = m_pending.size();
-    if (next.capacity() < m_lastSize)
-        next.reserve(m_lastSize);
+    // Room for twice the last batch: growing a batch copies all of it (and faults in fresh
+    // pages), which is what made single turns take milliseconds under a flood.
+    if (next.capacity() < 2 * m_lastSize + 1024)
+        next.reserve(2 * m_lastSize + 1024);
     next.swap(m_pending);
     m_send(next);
     m_sent.push_back(std::move(next));

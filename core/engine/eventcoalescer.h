@@ -3,6 +3,8 @@
 
 #include "turnevents.h"
 
+#include <QElapsedTimer>
+
 #include <deque>
 #include <functional>
 
@@ -12,7 +14,9 @@ class QTimer;
 namespace Yard {
 
 /// Coalesces the engine's events into batches at most every `intervalMs` (SPEC E3), on the
-/// engine thread. The engine writes straight into the pending batch, and a sent batch's memory
+/// engine thread. A batch leaves when the interval has passed, from its timer or at the end of
+/// the first turn after it (timers wait while the engine works through a flood of posted
+/// calls, and a batch must not grow without bound meanwhile). The engine writes straight into the pending batch, and a sent batch's memory
 /// comes back for reuse once every receiver has let go of it: no copy per turn, and no fresh
 /// pages to fault in per batch (measured: 280 of 384 ns a run went to first-touch page faults).
 class EventCoalescer final : public EventSink
@@ -36,6 +40,8 @@ private:
     EventBatch recycled();
 
     QTimer *m_timer; ///< Owning.
+    QElapsedTimer m_sinceFlush;
+    int m_intervalMs;
     std::function<void(const EventBatch &)> m_send;
     EventBatch m_pending;
     std::deque<EventBatch> m_sent; ///< our references to sent batches, to reuse their memory

@@ -11,7 +11,6 @@
 
 #include "exec/runticket.h"
 
-#include <QElapsedTimer>
 
 namespace Yard {
 
@@ -32,8 +31,6 @@ bool WorkerReports::pending() const
 bool WorkerReports::read()
 {
     const bool virtualTime = m_p.time->clock()->isVirtual();
-    QElapsedTimer budget;
-    budget.start();
     bool any = false;
     m_p.inbox->beginReading(); // workers need not post wake-ups while we are here
     for (;;) {
@@ -66,7 +63,7 @@ bool WorkerReports::read()
         // Admit right away so the workers get the next runs while we read further reports.
         m_p.pump->pump();
         m_p.active->dispatchStarted();
-        if (!virtualTime && budget.nsecsElapsed() > kBudgetNs) {
+        if (!virtualTime && m_p.turnTimer->nsecsElapsed() > kBudgetNs) {
             m_p.inbox->endReadingAndWake(); // come back after the event loop had its turn
             return false;
         }

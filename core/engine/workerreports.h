@@ -3,6 +3,8 @@
 
 #include "exec/inbox.h"
 
+#include <QElapsedTimer>
+
 #include <functional>
 #include <vector>
 
@@ -37,6 +39,8 @@ public:
         TurnEvents *events;
         /// True once shutdown began: a run that asks for another step is parked instead.
         std::function<bool()> stopping;
+        /// Started when the current turn began: the budget counts from there.
+        const QElapsedTimer *turnTimer;
     };
     explicit WorkerReports(const Parts &parts); ///< Not owning any of them.
 
@@ -46,7 +50,7 @@ public:
     /// Reports wait (in the inbox or left over from a read that ran out of budget).
     bool pending() const;
 
-    /// How long one read may take (wall time) before it yields; virtual clocks never yield.
+    /// How long a turn may read (wall time) before it yields; virtual clocks never yield.
     static constexpr qint64 kBudgetNs = 2'000'000;
 
 private:

@@ -16,10 +16,11 @@
 namespace Yard {
 
 namespace {
-constexpr int kIdleLingerMs = 200;   ///< an idle drainer gives its thread back after this
+constexpr int kIdleLingerMs = 200;   ///< an idle worker gives its thread back after this
 constexpr int kStallCheckMs = 2;     ///< the monitor's look at a queue that is not moving
-constexpr qint64 kSpinNs = 20'000;   ///< an out-of-work drainer spins this long before sleeping
-constexpr int kMaxBatch = 32;        ///< tickets of fast handlers a drainer takes at once
+constexpr int kFastStallChecks = 10; ///< looks before fast handlers count as stalled (20 ms)
+constexpr qint64 kSpinNs = 20'000;   ///< an out-of-work worker spins this long before sleeping
+constexpr int kMaxBatch = 32;        ///< tickets of fast handlers a worker takes at once
 constexpr int kReportSlice = 8;      ///< fast runs reported together
 constexpr qint64 kFastNs = 50'000;   ///< handlers averaging below this count as fast
 
@@ -30,19 +31,19 @@ thread_local bool t_resourceMade = false;
 class PoolExecutor::Private
 {
 public:
-    void startDrainers(int n); // mutex held
-    void drain();
+    void startWorkers(int n); // mutex held
+    void serve();
     void monitor();
 
     QThreadPool pool;
     ResourceFactory factory;
-    int maxDrainers = 64;
-    int eagerDrainers = 1;
+    int maxWorkers = 64;
+    int eagerWorkers = 1;
     int cores = 2;
     int nextWorkerIndex = 0;
 
     mutable QMutex mutex;
-    QWaitCondition work;    ///< idle drainers wait here
+    QWaitCondition work;    ///< idle workers wait here
     QWaitCondition stalled; ///< the monitor waits here
     QWaitCondition done;    ///< waitForDone waits here
     std::deque<RunTicket *> ready;
@@ -50,7 +51,7 @@ public:
     std::atomic<bool> stopFlag{false};
     int spinning = 0;
     bool monitorAsleep = false;
-    int drainers = 0;
+    int workers = 0;
     int idle = 0;
     int wakesPending = 0;
     int busy = 0;
@@ -67,15 +68,15 @@ public:
     }
 };
 
-void PoolExecutor::Private::startDrainers(int n)
+void PoolExecutor::Private::startWorkers(int n)
 {
-    for (int i = 0; i < n && drainers < maxDrainers; ++i) {
-        ++drainers;
-        pool.start([this] { drain(); });
+    for (int i = 0; i < n && workers < maxWorkers; ++i) {
+        ++workers;
+        pool.start([this] { serve(); });
     }
 }
 
-void PoolExecutor::Private::drain()
+void PoolExecutor::Private::serve()
 {
     if (factory && !t_resourceMade) {
         t_resourceMade = true;
@@ -114,11 +115,14 @@ void PoolExecutor::Private::drain()
             locker.unlock();
             durations.clear();
             QElapsedTimer timer;
+            timer.start();
+            qint64 previous = 0;
             for (RunTicket *t : batch) {
-                timer.start();
                 t->resource = t_resource;
                 t->execute();
-                durations.push_back(timer.nsecsElapsed());
+                const qint64 now = timer.nsecsElapsed(); // one clock read per run
+                durations.push_back(now - previous);
+                previous = now;
                 reports.push_back(t->finishedItem());
                 // Slow runs are reported at once; fast ones in slices, so the engine works on
                 // the first reports while this thread runs the rest.
@@ -140,8 +144,19 @@ void PoolExecutor::Private::drain()
         }
         if (stopping)
             break;
-        // Spin a little (yielding) before sleeping: under load the engine hands over the next
-        // batch within microseconds, and catching it here saves two futex calls per batch.
+        // Spin a little before sleeping: under load the engine hands over the next batch within
+        // microseconds, and catching it here saves two futex calls per batch. One spinner is
+        // enough; more would only take CPU from the engine thread.
+        if (spinning > 0) {
+            ++idle;
+            const bool signalled = work.wait(&mutex, QDeadlineTimer(kIdleLingerMs));
+            --idle;
+            if (wakesPending > 0)
+                --wakesPending;
+            if (!signalled && ready.empty())
+                break;
+            continue;
+        }
         ++spinning;
         locker.unlock();
         spinUntil([this] { return readyCount.load(std::memory_order_acquire) > 0 || stopFlag.load(); },
@@ -158,14 +173,16 @@ void PoolExecutor::Private::drain()
         if (!signalled && ready.empty())
             break;
     }
-    --drainers;
+    --workers;
 }
 
 void PoolExecutor::Private::monitor()
 {
     QMutexLocker locker(&mutex);
+    int stalls = 0;
     while (!stopping) {
         if (ready.empty() || idle > 0) {
+            stalls = 0;
             monitorAsleep = true;
             stalled.wait(&mutex, QDeadlineTimer(100));
             monitorAsleep = false;
@@ -173,14 +190,26 @@ void PoolExecutor::Private::monitor()
         }
         const quint64 before = taken;
         stalled.wait(&mutex, QDeadlineTimer(kStallCheckMs));
-        if (stopping || ready.empty() || idle > 0 || spinning > 0)
+        if (stopping || ready.empty() || idle > 0 || spinning > 0) {
+            stalls = 0;
             continue;
-        if (taken == before) {
-            // Every drainer is inside a handler that does not return quickly: add threads.
-            startDrainers(int(qMin<size_t>(ready.size(), size_t(maxDrainers))));
-        } else if (drainers < cores) {
-            // Moving, but a backlog persists: CPU-bound handlers can use another core.
-            startDrainers(1);
+        }
+        if (taken != before) {
+            stalls = 0;
+            if (workers < cores && !isFast(ready.front())) {
+                // Moving, but a backlog of slow handlers persists: CPU-bound handlers can use
+                // another core. Not for fast ones: then the engine thread is the limit, and it
+                // needs its core.
+                startWorkers(1);
+            }
+            continue;
+        }
+        // Nothing was taken. With slow handlers, the workers are blocked in them: add threads at
+        // once. With fast ones, a worker the OS preempted looks the same for a while; only a
+        // stall that lasts is a blocked handler, and extra threads would just fight for cores.
+        if (!isFast(ready.front()) || ++stalls >= kFastStallChecks) {
+            stalls = 0;
+            startWorkers(int(qMin<size_t>(ready.size(), size_t(maxWorkers))));
         }
     }
 }
@@ -189,13 +218,13 @@ PoolExecutor::PoolExecutor(int maxThreads, ResourceFactory factory)
     : d(new Private)
 {
     d->factory = std::move(factory);
-    d->maxDrainers = maxThreads > 0 ? maxThreads : qMax(QThread::idealThreadCount(), 64);
-    // The engine thread needs a core of its own: start cores - 1 drainers at once, more only
+    d->maxWorkers = maxThreads > 0 ? maxThreads : qMax(QThread::idealThreadCount(), 64);
+    // The engine thread needs a core of its own: start cores - 1 workers at once, more only
     // when the monitor sees a backlog or a stall.
     d->cores = qMax(1, QThread::idealThreadCount());
-    d->eagerDrainers = qBound(1, d->cores - 1, d->maxDrainers);
+    d->eagerWorkers = qBound(1, d->cores - 1, d->maxWorkers);
     d->pool.setObjectName(QStringLiteral("yard-workers"));
-    d->pool.setMaxThreadCount(d->maxDrainers);
+    d->pool.setMaxThreadCount(d->maxWorkers);
     d->pool.setExpiryTimeout(30'000);
     d->monitorThread = QThread::create([this] { d->monitor(); });
     d->monitorThread->setObjectName(QStringLiteral("yard-exec-monitor"));
@@ -224,7 +253,7 @@ void PoolExecutor::dispatch(const std::vector<RunTicket *> &tickets)
     QMutexLocker locker(&d->mutex);
     d->ready.insert(d->ready.end(), tickets.begin(), tickets.end());
     d->readyCount.store(int(d->ready.size()), std::memory_order_release);
-    // Spinning drainers re-check the queue under this mutex before they sleep: no wake needed.
+    // Spinning workers re-check the queue under this mutex before they sleep: no wake needed.
     int remaining = qMax(0, int(tickets.size()) - d->spinning);
     const int wake = qMin(remaining, d->idle - d->wakesPending);
     for (int i = 0; i < wake; ++i) {
@@ -232,10 +261,10 @@ void PoolExecutor::dispatch(const std::vector<RunTicket *> &tickets)
         d->work.wakeOne();
     }
     remaining -= qMax(0, wake);
-    if (remaining > 0 && d->drainers < d->eagerDrainers)
-        d->startDrainers(qMin(remaining, d->eagerDrainers - d->drainers));
-    // The monitor only matters when drainers are all taken and no more may start eagerly.
-    if (remaining > 0 && d->monitorAsleep && d->drainers >= d->eagerDrainers && d->busy > 0)
+    if (remaining > 0 && d->workers < d->eagerWorkers)
+        d->startWorkers(qMin(remaining, d->eagerWorkers - d->workers));
+    // The monitor only matters when workers are all taken and no more may start eagerly.
+    if (remaining > 0 && d->monitorAsleep && d->workers >= d->eagerWorkers && d->busy > 0)
         d->stalled.wakeOne();
 }
 
@@ -252,13 +281,13 @@ bool PoolExecutor::waitForDone(int msecs)
 
 int PoolExecutor::maxThreads() const
 {
-    return d->maxDrainers;
+    return d->maxWorkers;
 }
 
 int PoolExecutor::workers() const
 {
     QMutexLocker locker(&d->mutex);
-    return d->drainers;
+    return d->workers;
 }
 
 void InlineExecutor::dispatch(const std::vector<RunTicket *> &tickets)

@@ -26,10 +26,11 @@ public:
 
 /// Production executor on a private QThreadPool.
 ///
-/// Admitted tickets go to a ready queue served by "drainer" runnables that each run many tickets
-/// in a row. Up to the number of cores they are started at once; beyond that a monitor adds one
-/// only when the queue stops moving (handlers blocked in I/O), up to maxThreads. Idle drainers
-/// linger briefly, then return their thread to the pool. This keeps short runs from paying a
+/// Admitted tickets go to a ready queue served by worker loops (long-lived runnables) that each
+/// run many tickets in a row. Up to one less than the number of cores start at once (the engine
+/// thread needs a core); beyond that a monitor adds one only when the queue stops moving
+/// (handlers blocked in I/O), or a backlog of slow handlers persists, up to maxThreads. Idle
+/// workers linger briefly, then return their thread to the pool. This keeps short runs from paying a
 /// thread wake-up each (measured: 70 % of the time went to futex calls with one QRunnable per
 /// run), while runs that block still get threads.
 class PoolExecutor final : public Executor
@@ -44,7 +45,7 @@ public:
     void dispatch(const std::vector<RunTicket *> &tickets) override;
     bool waitForDone(int msecs) override;
     int maxThreads() const;
-    /// Drainers currently alive (busy or idle).
+    /// Worker loops currently alive (busy or idle).
     int workers() const;
 
 private:

@@ -85,7 +85,11 @@ bool Inbox::takeOrEndReading(std::vector<InboxItem> &out)
     out.clear();
     QMutexLocker locker(&m_mutex);
     if (m_items.empty()) {
+        // The next push must wake us, even if a wake-up posted earlier is still in flight (its
+        // items were read meanwhile): a stale "posted" flag would leave reports unread until
+        // some other turn came by.
         m_reading = false;
+        m_posted = false;
         return false;
     }
     out.swap(m_items);

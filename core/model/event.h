@@ -77,5 +77,8 @@ using EventBatch = QVector<Event>;
 
 } // namespace Yard
 
+// Relocatable (a QString and plain values): a growing batch is realloc()ed, which moves large
+// buffers by remapping pages instead of copying every event.
+Q_DECLARE_TYPEINFO(Yard::Event, Q_RELOCATABLE_TYPE);
 Q_DECLARE_METATYPE(Yard::Event)
 Q_DECLARE_METATYPE(Yard::EventBatch)
