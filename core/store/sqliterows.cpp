@@ -12,6 +12,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 namespace Yard::SqliteRows {
@@ -171,20 +173,35 @@ QString runUpsertSql()
 
 void bindRun(SqliteStatement &q, const Run &r)
 {
+    // The row outlives the statement's step: its texts are bound without copies. State and
+    // error names come from tables built once.
+    constexpr auto kBorrowed = SqliteStatement::Lifetime::Borrowed;
+    static const std::array<QString, size_t(RunState::Count)> kStates = [] {
+        std::array<QString, size_t(RunState::Count)> names;
+        for (size_t i = 0; i < names.size(); ++i)
+            names[i] = runStateName(RunState(i));
+        return names;
+    }();
+    static const std::array<QString, size_t(ErrorCode::Count)> kErrors = [] {
+        std::array<QString, size_t(ErrorCode::Count)> names;
+        for (size_t i = 1; i < names.size(); ++i)
+            names[i] = errorCodeName(ErrorCode(i));
+        return names;
+    }();
     q.bind(0, r.id);
     q.bind(1, r.sessionId);
     q.bind(2, r.messageId);
-    q.bind(3, r.handler);
-    q.bind(4, r.lane);
+    q.bindText(3, r.handler, kBorrowed);
+    q.bindText(4, r.lane, kBorrowed);
     q.bind(5, int(r.priority));
-    q.bind(6, runStateName(r.state));
+    q.bindText(6, kStates[size_t(r.state) < kStates.size() ? size_t(r.state) : 0], kBorrowed);
     q.bind(7, r.attempt);
     q.bind(8, r.maxAttempts);
-    q.bind(9, r.input);
-    q.bindUtf8(10, r.payloadJson);
-    q.bind(11, r.result);
-    q.bind(12, r.errorCode == ErrorCode::None ? QString() : errorCodeName(r.errorCode));
-    q.bind(13, r.error);
+    q.bindText(9, r.input, kBorrowed);
+    q.bindUtf8(10, r.payloadJson, kBorrowed);
+    q.bindText(11, r.result, kBorrowed);
+    q.bindText(12, kErrors[size_t(r.errorCode) < kErrors.size() ? size_t(r.errorCode) : 0], kBorrowed);
+    q.bindText(13, r.error, kBorrowed);
     q.bind(14, r.createdAt);
     q.bind(15, r.queuedAt);
     q.bind(16, r.startedAt);
@@ -192,10 +209,10 @@ void bindRun(SqliteStatement &q, const Run &r)
     q.bind(18, r.updatedAt);
     q.bind(19, r.mergedInto);
     q.bind(20, r.mergedCount);
-    q.bindBlobOrNull(21, r.savedState);
+    q.bindBlobOrNull(21, r.savedState, kBorrowed);
     q.bind(22, r.progress);
-    q.bind(23, r.progressText);
-    q.bind(24, r.log);
+    q.bindText(23, r.progressText, kBorrowed);
+    q.bindText(24, r.log, kBorrowed);
     q.bind(25, r.retryOf);
 }
 

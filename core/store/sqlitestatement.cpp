@@ -58,28 +58,32 @@ void SqliteStatement::bind(int index, double value)
     check(sqlite3_bind_double(m_stmt, index + 1, value));
 }
 
-void SqliteStatement::bind(int index, const QString &text)
+void SqliteStatement::bindText(int index, const QString &text, Lifetime lifetime)
 {
     if (text.isEmpty()) {
         check(sqlite3_bind_text(m_stmt, index + 1, "", 0, SQLITE_STATIC));
         return;
     }
-    check(sqlite3_bind_text16(m_stmt, index + 1, text.utf16(), int(text.size() * sizeof(char16_t)),
-                              SQLITE_TRANSIENT));
+    // constData() with a length needs no terminating null: utf16() would copy a string that
+    // has none (a view of an interned name, a literal) on every row.
+    check(sqlite3_bind_text16(m_stmt, index + 1, text.constData(), int(text.size() * sizeof(char16_t)),
+                              lifetime == Lifetime::Borrowed ? SQLITE_STATIC : SQLITE_TRANSIENT));
 }
 
-void SqliteStatement::bindUtf8(int index, const QByteArray &text)
+void SqliteStatement::bindUtf8(int index, const QByteArray &text, Lifetime lifetime)
 {
     check(sqlite3_bind_text(m_stmt, index + 1, text.isEmpty() ? "" : text.constData(), int(text.size()),
-                            SQLITE_TRANSIENT));
+                            lifetime == Lifetime::Borrowed && !text.isEmpty() ? SQLITE_STATIC
+                                                                               : SQLITE_TRANSIENT));
 }
 
-void SqliteStatement::bindBlobOrNull(int index, const QByteArray &blob)
+void SqliteStatement::bindBlobOrNull(int index, const QByteArray &blob, Lifetime lifetime)
 {
     if (blob.isEmpty())
         check(sqlite3_bind_null(m_stmt, index + 1));
     else
-        check(sqlite3_bind_blob(m_stmt, index + 1, blob.constData(), int(blob.size()), SQLITE_TRANSIENT));
+        check(sqlite3_bind_blob(m_stmt, index + 1, blob.constData(), int(blob.size()),
+                                lifetime == Lifetime::Borrowed ? SQLITE_STATIC : SQLITE_TRANSIENT));
 }
 
 bool SqliteStatement::exec()

@@ -27,16 +27,21 @@ public:
     /// Prepares `sql` (positional `?`) on `db`'s connection; false with errorText() on failure.
     bool prepare(const QSqlDatabase &db, const QString &sql);
 
+    /// Copied: SQLite keeps its own copy of the value. Borrowed: the value must stay valid and
+    /// unchanged until exec() returns (no copy; the writer's rows outlive their statement).
+    enum class Lifetime { Copied, Borrowed };
+
     // Indexes are 0-based, like QSqlQuery::bindValue().
     void bind(int index, qint64 value);
     void bind(int index, int value) { bind(index, qint64(value)); }
     void bind(int index, double value);
     /// A null QString binds as '' (the columns are NOT NULL).
-    void bind(int index, const QString &text);
+    void bind(int index, const QString &text) { bindText(index, text, Lifetime::Copied); }
+    void bindText(int index, const QString &text, Lifetime lifetime);
     /// UTF-8 text; empty binds as ''.
-    void bindUtf8(int index, const QByteArray &text);
+    void bindUtf8(int index, const QByteArray &text, Lifetime lifetime = Lifetime::Copied);
     /// Empty binds as SQL NULL.
-    void bindBlobOrNull(int index, const QByteArray &blob);
+    void bindBlobOrNull(int index, const QByteArray &blob, Lifetime lifetime = Lifetime::Copied);
 
     /// Runs the statement with the bound values, then resets it for the next row. False (with
     /// errorText()) if a value could not be bound or the row could not be written.
