@@ -6,14 +6,15 @@
 #include "engine/scheduler.h"
 #include "logging.h"
 
-#include <QApplication>
-#include <QIcon>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
 #include <QTextStream>
 
 #ifdef YARD_WITH_UI
+#include <QApplication>
+#include <QIcon>
+
 #include "mainwindow.h"
 #include "theme.h"
 #include "store/storereader.h"
@@ -153,9 +154,12 @@ int runHeadless(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+#ifndef YARD_WITH_UI
+    // Built without the console (-DYARD_BUILD_UI=OFF): the scheduler is all there is.
+    return runHeadless(argc, argv);
+#else
     if (hasFlag(argc, argv, "--headless"))
         return runHeadless(argc, argv);
-#ifdef YARD_WITH_UI
     if (!displayAvailable()) {
         if (hasFlag(argc, argv, "--help") || hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--help-all")
             || hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v")) {
@@ -196,8 +200,5 @@ int main(int argc, char **argv)
     const int rc = app.exec();
     scheduler->shutdown(5000);
     return rc;
-#else
-    std::fprintf(stderr, "yardmaster: built without the console; use --headless\n");
-    return 2;
 #endif
 }

@@ -1,35 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine.h"
 
-#include "activeruns.h"
-#include "admissionpump.h"
-#include "drainmonitor.h"
-#include "handlertable.h"
-#include "intake.h"
-#include "laneset.h"
-#include "pausecontrol.h"
-#include "runcontrol.h"
+#include "engineparts.h"
 #include "runrecord.h"
-#include "runresolver.h"
-#include "runtable.h"
-#include "sessionchanges.h"
-#include "sessionqueues.h"
-#include "shutdowncoordinator.h"
-#include "snapshotbuilder.h"
 #include "startuprestore.h"
-#include "statscollector.h"
-#include "statsticker.h"
-#include "turnclock.h"
-#include "turnevents.h"
-#include "turnhost.h"
-#include "workerreports.h"
 
 #include "exec/executor.h"
-#include "exec/inbox.h"
 #include "logging.h"
 #include "store/store.h"
 
-#include <QElapsedTimer>
 #include <QEvent>
 #include <QJsonDocument>
 #include <QMetaMethod>
@@ -37,123 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Yard {
-
-/// The engine's parts, composed in dependency order (each takes only the parts it needs), and
-/// the turn that brackets every call.
-class Engine::Parts final : public TurnHost
-{
-public:
-    Parts(Engine *engine, Clock *clock, Store *store, Executor *executor, HandlerRegistry *registry,
-          EngineOptions opts)
-        : q(engine)
-        , store(store)
-        , executor(executor)
-        , options(std::move(opts))
-        , time(clock)
-        , timers(clock, this)
-        , sessions(store, clock, options.sessionCacheCapacity)
-        , handlers(registry)
-        , inbox(engine)
-        , events(time, lanes)
-        , resolver(time, events, store, handlers, lanes, counters, stats)
-        , active({&time, &timers, &resolver, &runs, &lanes, &pump, &handlers, &changes, &sessions,
-                  executor, &inbox, &hook})
-        , pump(lanes, runs, &active)
-        , pause(time, events, store, lanes)
-        , drain(timers, events, pause, [this] { return lanes.running(); })
-        , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
-                  &options})
-        , intake({&time, store, &sessions, &queues, &runs, &resolver, &pump, &lanes, &handlers,
-                  &events, &changes, &counters, &options})
-        , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes,
-                   &handlers, &changes, &intake})
-        , shutdown(timers, runs, active, store, [this] { return queued(); })
-        , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events,
-                   [this] { return shutdown.isStopping(); }, &turnTimer})
-        , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
-                       [this] { return lanes.running(); }})
-        , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause,
-                     &drain, &shutdown, &statsTicker, [this] { return lanes.running(); },
-                     [this] { return queued(); }})
-    {
-        // Precedence (SPEC L1): defaults < config file < environment < operator (stored, live).
-        for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
-            lanes.define(it.key(), it.value());
-        lanes.applyEnvironment();
-        // The order of the gates is the order they are asked in.
-        pump.addGate(&shutdown);
-        pump.addGate(&pause);
-        intake.addGate(&shutdown);
-        intake.addGate(&drain);
-    }
-
-    int queued() const { return runs.size() - lanes.running(); }
-
-    // TurnHost
-    void beginTurn() override
-    {
-        if (depth++ > 0)
-            return;
-        turnTimer.start();
-        time.beginTurn();
-        events.beginTurn();
-        static const QMetaMethod signal = QMetaMethod::fromSignal(&Engine::eventsReady);
-        events.setDirectListener(q->isSignalConnected(signal));
-    }
-    void endTurn() override
-    {
-        if (depth > 1) {
-            --depth;
-            return;
-        }
-        // Still inside the turn: what the flush does belongs to it. Reports that arrived during
-        // the turn (all of them, for inline executors) are handled at the current instant.
-        do {
-            pump.pump();
-            active.dispatchStarted();
-        } while (reports.read());
-        drain.check();
-        shutdown.check();
-        depth = 0;
-        time.endTurn();
-        store->commitAsync();
-        events.endTurn([this](const EventBatch &batch) { Q_EMIT q->eventsReady(batch); });
-        ++counters.turns;
-        counters.longestTurnNs = qMax(counters.longestTurnNs, turnTimer.nsecsElapsed());
-    }
-
-    Engine *q;
-    QElapsedTimer turnTimer; ///< started when the current turn began
-    Store *store;       ///< Not owning.
-    Executor *executor; ///< Not owning.
-    EngineOptions options;
-    TurnClock time;
-    TurnTimers timers;
-    SessionManager sessions;
-    LaneSet lanes;
-    HandlerTable handlers;
-    Inbox inbox;
-    PreExecuteHook hook;
-    EngineCounters counters;
-    StatsCollector stats;
-    TurnEvents events;
-    SessionChanges changes;
-    RunTable runs;
-    RunResolver resolver;
-    ActiveRuns active;
-    AdmissionPump pump;
-    PauseControl pause;
-    DrainMonitor drain;
-    SessionQueues queues;
-    Intake intake;
-    RunControl control;
-    ShutdownCoordinator shutdown;
-    WorkerReports reports;
-    StatsTicker statsTicker;
-    SnapshotBuilder snapshots;
-    int depth = 0;
-    bool started = false;
-};
 
 /// One turn of the engine, as a scope.
 class Engine::Turn final
@@ -170,7 +32,13 @@ private:
 Engine::Engine(Clock *clock, Store *store, Executor *executor, HandlerRegistry *handlers,
                EngineOptions options, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Parts>(this, clock, store, executor, handlers, std::move(options)))
+    , d(std::make_unique<EngineParts>(
+          this, clock, store, executor, handlers, std::move(options),
+          [this](const EventBatch &batch) { Q_EMIT eventsReady(batch); },
+          [this] {
+              static const QMetaMethod signal = QMetaMethod::fromSignal(&Engine::eventsReady);
+              return isSignalConnected(signal);
+          }))
 {
     qRegisterMetaType<Yard::EventBatch>();
     qRegisterMetaType<Yard::EngineSnapshot>();
@@ -184,8 +52,6 @@ Engine::~Engine()
         (void)d.release();
         return;
     }
-    d->pump.clear();
-    d->active.freeTickets();
 }
 
 bool Engine::event(QEvent *e)

@@ -20,6 +20,7 @@
 
 namespace Yard {
 
+class EngineParts;
 class EventSink;
 class Executor;
 class HandlerRegistry;
@@ -128,13 +129,12 @@ protected:
     bool event(QEvent *event) override;
 
 private:
-    class Parts;
     class Turn;
     Error changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,
                         const std::function<QString()> &describe = {});
     Error changeLane(const QString &name, const std::function<QString(Lane &)> &change);
 
-    std::unique_ptr<Parts> d;
+    std::unique_ptr<EngineParts> d;
 };
 
 } // namespace Yard

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engineparts.h"
+
+#include "exec/executor.h"
+#include "store/store.h"
+
+namespace Yard {
+
+EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Executor *executor,
+                         HandlerRegistry *registry, EngineOptions opts,
+                         std::function<void(const EventBatch &)> emitEvents,
+                         std::function<bool()> directListener)
+    : store(store)
+    , executor(executor)
+    , options(std::move(opts))
+    , time(clock)
+    , timers(clock, this)
+    , sessions(store, clock, options.sessionCacheCapacity)
+    , handlers(registry)
+    , inbox(inboxTarget)
+    , events(time, lanes)
+    , resolver(time, events, store, handlers, lanes, counters, stats)
+    , active({&time, &timers, &resolver, &runs, &lanes, &pump, &handlers, &changes, &sessions,
+              executor, &inbox, &hook})
+    , pump(lanes, runs, &active)
+    , pause(time, events, store, lanes)
+    , drain(timers, events, pause, [this] { return lanes.running(); })
+    , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
+              &options})
+    , intake({&time, store, &sessions, &queues, &runs, &resolver, &pump, &lanes, &handlers, &events,
+              &changes, &counters, &options})
+    , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
+               &changes, &intake})
+    , shutdown(timers, runs, active, store, [this] { return queued(); })
+    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events,
+               [this] { return shutdown.isStopping(); }, &turnTimer})
+    , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
+                   [this] { return lanes.running(); }})
+    , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
+                 &shutdown, &statsTicker, [this] { return lanes.running(); },
+                 [this] { return queued(); }})
+    , m_emitEvents(std::move(emitEvents))
+    , m_directListener(std::move(directListener))
+{
+    // Precedence (SPEC L1): defaults < config file < environment < operator (stored, live).
+    for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
+        lanes.define(it.key(), it.value());
+    lanes.applyEnvironment();
+    // The order of the gates is the order they are asked in.
+    pump.addGate(&shutdown);
+    pump.addGate(&pause);
+    intake.addGate(&shutdown);
+    intake.addGate(&drain);
+}
+
+EngineParts::~EngineParts()
+{
+    pump.clear(); // lanes still hold withdrawn records
+    active.freeTickets();
+}
+
+void EngineParts::beginTurn()
+{
+    if (m_depth++ > 0)
+        return;
+    turnTimer.start();
+    time.beginTurn();
+    events.beginTurn();
+    events.setDirectListener(m_directListener && m_directListener());
+}
+
+void EngineParts::endTurn()
+{
+    if (m_depth > 1) {
+        --m_depth;
+        return;
+    }
+    // Still inside the turn: what the flush does belongs to it. Reports that arrived during the
+    // turn (all of them, for inline executors) are handled at the current instant.
+    do {
+        pump.pump();
+        active.dispatchStarted();
+    } while (reports.read());
+    drain.check();
+    shutdown.check();
+    m_depth = 0;
+    time.endTurn();
+    store->commitAsync();
+    events.endTurn([this](const EventBatch &batch) {
+        if (m_emitEvents)
+            m_emitEvents(batch);
+    });
+    ++counters.turns;
+    counters.longestTurnNs = qMax(counters.longestTurnNs, turnTimer.nsecsElapsed());
+}
+
+} // namespace Yard

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "activeruns.h"
+#include "admissionpump.h"
+#include "drainmonitor.h"
+#include "engineoptions.h"
+#include "enginestatus.h"
+#include "handlertable.h"
+#include "intake.h"
+#include "laneset.h"
+#include "pausecontrol.h"
+#include "runcontrol.h"
+#include "runresolver.h"
+#include "runtable.h"
+#include "sessionchanges.h"
+#include "sessionmanager.h"
+#include "sessionqueues.h"
+#include "shutdowncoordinator.h"
+#include "snapshotbuilder.h"
+#include "statscollector.h"
+#include "statsticker.h"
+#include "turnclock.h"
+#include "turnevents.h"
+#include "turnhost.h"
+#include "workerreports.h"
+
+#include "exec/inbox.h"
+
+#include <QElapsedTimer>
+
+#include <functional>
+
+class QObject;
+
+namespace Yard {
+
+class Executor;
+class HandlerRegistry;
+class Store;
+
+/// The engine's parts, composed in dependency order (each takes only the parts it needs; see
+/// docs/architecture.md), and the turn that brackets everything they do. The Engine is the
+/// front over this; tests drive single parts through it with a VirtualClock.
+///
+/// A turn's end admits what can start, hands started runs to the executor, reads the worker
+/// reports that arrived (within a budget), checks drain and shutdown, commits the store's
+/// writes and hands the turn's events on.
+class EngineParts final : public TurnHost
+{
+    Q_DISABLE_COPY_MOVE(EngineParts)
+
+public:
+    /// `inboxTarget` receives the inbox's wake-up events (the Engine). `emitEvents` delivers a
+    /// turn's events to direct listeners; `directListener()` says whether there are any.
+    EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Executor *executor,
+                HandlerRegistry *registry, EngineOptions options,
+                std::function<void(const EventBatch &)> emitEvents = {},
+                std::function<bool()> directListener = {});
+    ~EngineParts() override;
+
+    /// Runs accepted and not resolved that hold no slot.
+    int queued() const { return runs.size() - lanes.running(); }
+
+    // TurnHost
+    void beginTurn() override;
+    void endTurn() override;
+
+    QElapsedTimer turnTimer; ///< started when the current turn began
+    Store *store;            ///< Not owning.
+    Executor *executor;      ///< Not owning.
+    EngineOptions options;
+    TurnClock time;
+    TurnTimers timers;
+    SessionManager sessions;
+    LaneSet lanes;
+    HandlerTable handlers;
+    Inbox inbox;
+    PreExecuteHook hook;
+    EngineCounters counters;
+    StatsCollector stats;
+    TurnEvents events;
+    SessionChanges changes;
+    RunTable runs;
+    RunResolver resolver;
+    ActiveRuns active;
+    AdmissionPump pump;
+    PauseControl pause;
+    DrainMonitor drain;
+    SessionQueues queues;
+    Intake intake;
+    RunControl control;
+    ShutdownCoordinator shutdown;
+    WorkerReports reports;
+    StatsTicker statsTicker;
+    SnapshotBuilder snapshots;
+    bool started = false;
+
+private:
+    std::function<void(const EventBatch &)> m_emitEvents;
+    std::function<bool()> m_directListener;
+    int m_depth = 0;
+};
+
+} // namespace Yard
