@@ -10,7 +10,6 @@
 #include "store/store.h"
 
 #include <QEvent>
-#include <QJsonDocument>
 #include <QMetaMethod>
 
 using namespace Qt::StringLiterals;
@@ -138,68 +137,28 @@ SessionManager &Engine::sessions()
     return d->sessions;
 }
 
-Error Engine::changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,
-                            const std::function<QString()> &describe)
-{
-    const Session *found = d->sessions.find(id);
-    if (!found)
-        return Errors::sessionNotFound(id);
-    Session s = *found;
-    change(s);
-    if (Error e = d->sessions.update(s); e.isError())
-        return e;
-    Event e = d->events.make(type);
-    e.session = id;
-    if (describe)
-        e.text = describe();
-    d->events.add(std::move(e));
-    d->changes.mark(id);
-    return {};
-}
-
 Error Engine::closeSession(SessionId id)
 {
     Turn turn(this);
-    return changeSession(id, EventType::SessionClosed, [&](Session &s) {
-        s.state = SessionState::Closed;
-        if (SessionQueue *q = d->queues.live(id))
-            q->clearQueued(ErrorCode::SessionClosed, u"session closed"_s);
-    });
+    return d->settings.closeSession(id);
 }
 
 Error Engine::setSessionQueueConfig(SessionId id, const QueueConfigOverride &override)
 {
     Turn turn(this);
-    return changeSession(
-        id, EventType::QueueConfigChanged,
-        [&](Session &s) {
-            s.queueOverride = override;
-            if (SessionQueue *q = d->queues.live(id))
-                q->setConfig(override.applyTo(d->options.defaultQueue));
-        },
-        [&] { return QString::fromUtf8(QJsonDocument(queueConfig(id).toJson()).toJson(QJsonDocument::Compact)); });
+    return d->settings.setSessionQueueConfig(id, override);
 }
 
 Error Engine::setSessionPaused(SessionId id, bool paused)
 {
     Turn turn(this);
-    return changeSession(
-        id, EventType::SessionUpdated,
-        [&](Session &s) {
-            s.paused = paused;
-            if (SessionQueue *q = d->queues.live(id))
-                q->setPaused(paused);
-        },
-        [paused] { return paused ? u"paused"_s : u"resumed"_s; });
+    return d->settings.setSessionPaused(id, paused);
 }
 
 void Engine::setDefaultQueueConfig(const QueueConfig &config)
 {
     Turn turn(this);
-    d->options.defaultQueue = config;
-    d->store->append(SettingSet{StartupRestore::kQueueDefaultsKey,
-                                QString::fromUtf8(QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact))});
-    d->queues.applyDefaults();
+    d->settings.setDefaultQueueConfig(config);
 }
 
 const QueueConfig &Engine::defaultQueueConfig() const
@@ -209,8 +168,7 @@ const QueueConfig &Engine::defaultQueueConfig() const
 
 QueueConfig Engine::queueConfig(SessionId id) const
 {
-    const Session *s = d->sessions.find(id);
-    return s ? d->queues.configOf(*s) : d->options.defaultQueue;
+    return d->settings.queueConfig(id);
 }
 
 void Engine::setTokenEstimator(TokenEstimator estimator)
@@ -314,40 +272,16 @@ void Engine::drain(int timeoutMs, const QString &actor)
     d->drain.drain(timeoutMs < 0 ? d->options.drainTimeoutMs : timeoutMs, actor);
 }
 
-Error Engine::changeLane(const QString &name, const std::function<QString(Lane &)> &change)
-{
-    const int index = d->lanes.find(name);
-    if (index < 0)
-        return Error::make(ErrorCode::InvalidRequest, u"unknown lane \"%1\"; known lanes: %2"_s.arg(
-                                                          name, d->lanes.names().join(u", "_s)));
-    Lane &lane = d->lanes.at(index);
-    const QString text = change(lane);
-    d->store->append(LaneUpsert{name, lane.limit(), lane.isPaused()});
-    Event e = d->events.make(EventType::LaneChanged);
-    e.lane = lane.id();
-    e.value = lane.limit();
-    e.text = text;
-    d->events.add(std::move(e));
-    d->lanes.markAllDirty();
-    return {};
-}
-
 Error Engine::setLaneLimit(const QString &name, int limit)
 {
     Turn turn(this);
-    return changeLane(name, [&](Lane &lane) {
-        d->lanes.define(name, limit);
-        return u"limit %1"_s.arg(lane.limit());
-    });
+    return d->settings.setLaneLimit(name, limit);
 }
 
 Error Engine::setLanePaused(const QString &name, bool paused)
 {
     Turn turn(this);
-    return changeLane(name, [paused](Lane &lane) {
-        lane.setPaused(paused);
-        return paused ? u"paused"_s : u"resumed"_s;
-    });
+    return d->settings.setLanePaused(name, paused);
 }
 
 void Engine::setPreExecuteHook(PreExecuteHook hook)

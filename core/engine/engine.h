@@ -130,9 +130,6 @@ protected:
 
 private:
     class Turn;
-    Error changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,
-                        const std::function<QString()> &describe = {});
-    Error changeLane(const QString &name, const std::function<QString(Lane &)> &change);
 
     std::unique_ptr<EngineParts> d;
 };

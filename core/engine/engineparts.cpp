@@ -31,6 +31,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
               &changes, &counters, &options})
     , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
                &changes, &intake})
+    , settings({store, &sessions, &queues, &lanes, &events, &changes, &options})
     , shutdown(timers, runs, active, store, [this] { return queued(); })
     , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events,
                [this] { return shutdown.isStopping(); }, &turnTimer})

@@ -16,6 +16,7 @@
 #include "sessionchanges.h"
 #include "sessionmanager.h"
 #include "sessionqueues.h"
+#include "settingscontrol.h"
 #include "shutdowncoordinator.h"
 #include "snapshotbuilder.h"
 #include "statscollector.h"
@@ -90,6 +91,7 @@ public:
     SessionQueues queues;
     Intake intake;
     RunControl control;
+    SettingsControl settings;
     ShutdownCoordinator shutdown;
     WorkerReports reports;
     StatsTicker statsTicker;
