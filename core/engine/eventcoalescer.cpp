@@ -16,6 +16,7 @@ EventCoalescer::EventCoalescer(int intervalMs, std::function<void(const EventBat
 {
     m_sinceFlush.start();
     m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early: more than 20 Hz
     m_timer->setInterval(m_intervalMs);
     QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] { flush(); });
 }
