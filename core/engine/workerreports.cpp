@@ -88,10 +88,13 @@ void WorkerReports::finished(RunTicket *ticket)
                         outcome.text);
         return;
     case Outcome::Kind::ContinueAfter:
-        if (m_p.stopping())
+        if (m_p.stopping()) {
+            // Its worker is back: it is between steps, holding no thread, and parks as such.
+            run->stage = RunRecord::Stage::BetweenSteps;
             m_p.active->park(run);
-        else
+        } else {
             m_p.active->continueAfter(run, outcome.delayMs);
+        }
         return;
     case Outcome::Kind::Yielded:
         m_p.active->yielded(run);
