@@ -147,31 +147,23 @@ void PoolExecutor::Private::serve()
         // Spin a little before sleeping: under load the engine hands over the next batch within
         // microseconds, and catching it here saves two futex calls per batch. One spinner is
         // enough; more would only take CPU from the engine thread.
-        if (spinning > 0) {
-            ++idle;
-            const bool signalled = work.wait(&mutex, QDeadlineTimer(kIdleLingerMs));
-            --idle;
-            if (wakesPending > 0)
-                --wakesPending;
-            if (!signalled && ready.empty())
-                break;
-            continue;
+        if (spinning == 0) {
+            ++spinning;
+            locker.unlock();
+            spinUntil([this] { return readyCount.load(std::memory_order_acquire) > 0 || stopFlag.load(); },
+                      kSpinNs);
+            locker.relock();
+            --spinning;
+            if (!ready.empty())
+                continue;
         }
-        ++spinning;
-        locker.unlock();
-        spinUntil([this] { return readyCount.load(std::memory_order_acquire) > 0 || stopFlag.load(); },
-                  kSpinNs);
-        locker.relock();
-        --spinning;
-        if (!ready.empty())
-            continue;
         ++idle;
         const bool signalled = work.wait(&mutex, QDeadlineTimer(kIdleLingerMs));
         --idle;
         if (wakesPending > 0)
             --wakesPending;
         if (!signalled && ready.empty())
-            break;
+            break; // lingered long enough: the thread goes back to the pool
     }
     --workers;
 }

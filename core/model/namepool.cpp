@@ -9,6 +9,13 @@ NamePool::NamePool()
     : m_mutex(new QMutex)
 {}
 
+NamePool::~NamePool()
+{
+    for (auto &chunk : m_chunks)
+        delete[] chunk.load(std::memory_order_relaxed);
+    delete m_mutex;
+}
+
 NamePool &NamePool::lanes()
 {
     static NamePool *pool = new NamePool; // immortal: views of its names may outlive statics

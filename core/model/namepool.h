@@ -24,6 +24,8 @@ public:
     static constexpr quint16 kNone = 0;
 
     NamePool();
+    /// Only pools of one's own (tests) are ever destroyed: lanes() and handlers() live forever.
+    ~NamePool();
 
     /// Lane names (events carry them as ids).
     static NamePool &lanes();
@@ -41,7 +43,7 @@ private:
     static constexpr int kChunkSize = 1 << kChunkBits;
     static constexpr int kChunks = 256;
 
-    QMutex *m_mutex; ///< Owning; never freed (the pool is immortal).
+    QMutex *m_mutex; ///< Owning.
     QHash<QString, quint16> m_ids; ///< guarded by m_mutex
     std::atomic<QString *> m_chunks[kChunks] = {};
     std::atomic<int> m_count{1}; ///< id 0 is "none"

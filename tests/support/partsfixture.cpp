@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "partsfixture.h"
+#include "testengine.h"
 
 #include "engine/startuprestore.h"
 
@@ -9,10 +10,7 @@ namespace Yard::Test {
 
 EngineOptions PartsFixture::defaultOptions()
 {
-    EngineOptions o;
-    o.defaultQueue.debounceMs = 0;
-    o.messageHandler = QStringLiteral("noop");
-    return o;
+    return TestEngine::defaultOptions();
 }
 
 PartsFixture::PartsFixture(EngineOptions options, std::function<void(RecordingStore &)> prepareStore)
