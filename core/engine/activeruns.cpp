@@ -71,8 +71,13 @@ void ActiveRuns::startAdmitted(RunRecord *run)
     RunRequest &q = t->request;
     q.runId = run->id;
     q.sessionId = run->sessionId();
-    q.handler = m_p.handlers->name(run->handler);
-    q.lane = m_p.lanes->at(run->lane).name();
+    // Names are views of interned strings: a recycled ticket usually holds these already.
+    const QString &handler = m_p.handlers->name(run->handler);
+    if (q.handler.constData() != handler.constData() || q.handler.size() != handler.size())
+        q.handler = handler;
+    const QString &lane = m_p.lanes->at(run->lane).name();
+    if (q.lane.constData() != lane.constData() || q.lane.size() != lane.size())
+        q.lane = lane;
     q.priority = run->priority;
     q.attempt = run->attempt;
     if (const RunDetail *d = run->detail.get()) {

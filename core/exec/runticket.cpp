@@ -14,16 +14,21 @@ namespace Yard {
 void RunTicket::reset()
 {
     // Only what holds memory or state; the request fields are overwritten by the next fill.
-    request.input = QString();
-    request.payloadJson = QByteArray();
+    // (Most runs carry no texts: the checks are cheaper than assigning empty strings.)
+    if (!request.input.isNull())
+        request.input = QString();
+    if (!request.payloadJson.isNull())
+        request.payloadJson = QByteArray();
+    if (!savedState.isNull())
+        savedState = QByteArray();
+    if (!outcome.text.isNull())
+        outcome.text = QString();
     handler = nullptr;
     owner = nullptr;
-    savedState = QByteArray();
     step = 0;
     stepTimer = 0;
     cancelled.store(false, std::memory_order_relaxed);
     interrupted.store(false, std::memory_order_relaxed);
-    outcome.text = QString();
     noReschedule = false;
 }
 
