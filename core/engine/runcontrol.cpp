@@ -146,6 +146,7 @@ RunRecord *RunControl::revive(Run &&run, bool *sessionGone)
     rec->assignFrom(std::move(run));
     rec->handler = m_p.handlers->resolve(handler);
     rec->lane = quint16(m_p.lanes->resolve(lane));
+    rec->keysChanged = true; // its lane may resolve differently now, its session may be gone
     *sessionGone = false;
     if (session != 0) {
         Expected<SessionQueue *> q = m_p.queues->open(session);

@@ -66,6 +66,7 @@ struct alignas(64) RunRecord
     RunState state = RunState::Queued;
     Stage stage = Stage::SessionQueued;
     bool holdsSlot = false;
+    bool keysChanged = false; ///< session, lane or priority differ from the stored row (revived)
 
     RunDetail &details()
     {

@@ -63,11 +63,14 @@ bool RunResolver::allowed(const RunRecord *run, RunState to)
     return false;
 }
 
-void RunResolver::persist(const RunRecord *run)
+void RunResolver::persist(RunRecord *run)
 {
-    if (m_persist)
-        m_store->append(RunUpsert{run->toRun(m_handlers.name(run->handler),
-                                             m_lanes.at(run->lane).name(), m_time.now())});
+    if (!m_persist)
+        return;
+    m_store->append(RunUpsert{run->toRun(m_handlers.name(run->handler), m_lanes.at(run->lane).name(),
+                                         m_time.now()),
+                              run->keysChanged});
+    run->keysChanged = false;
 }
 
 void RunResolver::accepted(RunRecord *run)

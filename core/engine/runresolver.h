@@ -42,7 +42,7 @@ public:
     bool finish(RunRecord *run, RunState outcome, ErrorCode code, const QString &text);
 
     /// Writes the run's current row (a change of its data, not of its state).
-    void persist(const RunRecord *run);
+    void persist(RunRecord *run);
     bool persistsRuns() const { return m_persist; }
 
     /// The event that reports an outcome.

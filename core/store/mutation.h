@@ -35,6 +35,10 @@ struct MessagesReplace
 struct RunUpsert
 {
     Run run;
+    /// Its session, lane or priority may differ from the stored row (a run revived from the
+    /// store). Otherwise a stored row only needs its changing columns updated, which spares
+    /// the writer the session, lane and priority index updates.
+    bool keysChanged = false;
 };
 /// Key/value scheduler state: pause flag and reason, default queue config, ...
 struct SettingSet

@@ -171,6 +171,18 @@ QString runUpsertSql()
     return upsertSql(u"runs"_s, QString::fromUtf16(kRunColumns));
 }
 
+QString runStatusUpsertSql()
+{
+    // A new row is inserted whole either way; a stored one keeps its indexed session, lane and
+    // priority, so SQLite leaves those three indexes alone.
+    QString sql = runUpsertSql();
+    for (const char16_t *column : {u"session_id", u"lane", u"priority"}) {
+        const QString c = QString::fromUtf16(column);
+        sql.remove(u", "_s + c + u" = excluded."_s + c);
+    }
+    return sql;
+}
+
 void bindRun(SqliteStatement &q, const Run &r)
 {
     // The row outlives the statement's step: its texts are bound without copies. State and

@@ -27,6 +27,8 @@ Run runFromQuery(const QSqlQuery &q);
 QString sessionUpsertSql();
 void bindSession(QSqlQuery &q, const Session &s);
 QString runUpsertSql();
+/// The same for a run whose session, lane and priority are known not to have changed.
+QString runStatusUpsertSql();
 void bindRun(SqliteStatement &q, const Run &r);
 QString messageInsertSql();
 void bindMessage(QSqlQuery &q, const Message &m);

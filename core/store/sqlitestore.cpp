@@ -114,7 +114,8 @@ private:
         QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
             settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
             pruneMinutes;
-        SqliteStatement runUpsert; ///< one row per run and commit: the hot path
+        SqliteStatement runUpsert;       ///< one row per run and commit: the hot path
+        SqliteStatement runStatusUpsert; ///< the same, keeping session, lane and priority
     };
 
     void fail(const Error &error)
@@ -155,9 +156,11 @@ private:
                              u"%1: cannot prepare statements: %2"_s.arg(m_path, db.lastError().text())));
             return;
         }
-        if (!st.runUpsert.prepare(db, SqliteRows::runUpsertSql())) {
+        if (!st.runUpsert.prepare(db, SqliteRows::runUpsertSql())
+            || !st.runStatusUpsert.prepare(db, SqliteRows::runStatusUpsertSql())) {
             fail(Error::make(ErrorCode::StoreFailed,
-                             u"%1: cannot prepare statements: %2"_s.arg(m_path, st.runUpsert.errorText())));
+                             u"%1: cannot prepare statements: %2"_s.arg(
+                                 m_path, st.runUpsert.errorText() + st.runStatusUpsert.errorText())));
             return;
         }
 
@@ -198,8 +201,14 @@ private:
 
     Error apply(QSqlDatabase &db, Statements &st, std::vector<MutationBatch> &work)
     {
-        // Coalesce run rows: only the newest row of each run is written.
-        std::unordered_map<RunId, const Run *> runs;
+        // Coalesce run rows: only the newest row of each run is written, whole if any upsert of
+        // it in this batch may have changed its indexed keys.
+        struct Newest
+        {
+            const Run *run;
+            bool keysChanged;
+        };
+        std::unordered_map<RunId, Newest> runs;
         std::vector<RunId> runOrder;
         if (!db.transaction())
             return Error::make(ErrorCode::StoreFailed,
@@ -225,11 +234,13 @@ private:
                     [&](auto &&v) {
                         using T = std::decay_t<decltype(v)>;
                         if constexpr (std::is_same_v<T, RunUpsert>) {
-                            auto [it, inserted] = runs.try_emplace(v.run.id, &v.run);
-                            if (inserted)
+                            auto [it, inserted] = runs.try_emplace(v.run.id, Newest{&v.run, v.keysChanged});
+                            if (inserted) {
                                 runOrder.push_back(v.run.id);
-                            else
-                                it->second = &v.run;
+                            } else {
+                                it->second.run = &v.run;
+                                it->second.keysChanged |= v.keysChanged;
+                            }
                         } else if constexpr (std::is_same_v<T, SessionUpsert>) {
                             SqliteRows::bindSession(st.sessionUpsert, v.session);
                             exec(st.sessionUpsert);
@@ -283,8 +294,10 @@ private:
         for (RunId id : runOrder) {
             if (failed)
                 break;
-            SqliteRows::bindRun(st.runUpsert, *runs[id]);
-            exec(st.runUpsert);
+            const Newest &n = runs[id];
+            SqliteStatement &statement = n.keysChanged ? st.runUpsert : st.runStatusUpsert;
+            SqliteRows::bindRun(statement, *n.run);
+            exec(statement);
         }
         if (failed) {
             const Error e = Error::make(ErrorCode::StoreFailed,

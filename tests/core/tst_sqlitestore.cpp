@@ -64,6 +64,7 @@ private Q_SLOTS:
     void badFilesAreRefusedUntouched_data();
     void badFilesAreRefusedUntouched();
     void groupCommitCoalescesRunRows();
+    void statusUpdatesKeepIndexedKeysUnlessTheyChanged();
     void runsPersistQueuedRunningCompleted();
     void restartResumesQueuedRuns();
     void crashMidRunRecoversTheRun();
@@ -173,6 +174,42 @@ void tst_SqliteStore::groupCommitCoalescesRunRows()
         QVERIFY(r.startedAt > 0 && r.finishedAt >= r.startedAt);
     }
     Q_UNUSED(s);
+}
+
+void tst_SqliteStore::statusUpdatesKeepIndexedKeysUnlessTheyChanged()
+{
+    TempDatabase db;
+    auto store = SqliteStore::open(db.path()).value();
+    Run r;
+    r.id = 1;
+    r.sessionId = 7;
+    r.handler = u"noop"_s;
+    r.lane = u"team"_s;
+    r.priority = Priority::High;
+    r.state = RunState::Queued;
+    store->append(RunUpsert{r});
+    QVERIFY(!store->flush().isError());
+    // A status write (the engine's usual one) changes what changes and keeps the keys.
+    Run status = r;
+    status.state = RunState::Running;
+    status.startedAt = 1234;
+    status.lane = u"main"_s; // not a change the engine makes without saying so
+    store->append(RunUpsert{status});
+    QVERIFY(!store->flush().isError());
+    Run stored = store->loadRun(1).value();
+    QCOMPARE(stored.state, RunState::Running);
+    QCOMPARE(stored.startedAt, TimeMs(1234));
+    QCOMPARE(stored.lane, u"team"_s);
+    // A revived run says its keys may have changed: the whole row is written.
+    Run revived = status;
+    revived.sessionId = 0;
+    revived.priority = Priority::Low;
+    store->append(RunUpsert{revived, true});
+    QVERIFY(!store->flush().isError());
+    stored = store->loadRun(1).value();
+    QCOMPARE(stored.lane, u"main"_s);
+    QCOMPARE(stored.sessionId, SessionId(0));
+    QCOMPARE(stored.priority, Priority::Low);
 }
 
 void tst_SqliteStore::runsPersistQueuedRunningCompleted()
