@@ -2,8 +2,11 @@
 // yardbench: performance harness. Every figure is a ratio against a baseline measured in the
 // same run, on the same machine, so noisy machines still give comparable numbers.
 //
-//   yardbench dispatch [--runs N] [--sessions S]   scheduler path vs a bare QThreadPool
-//   yardbench durable  [--runs N] [--sessions S]   the same with the SQLite store on
+//   yardbench dispatch [--runs N] [--sessions S] [--repeat K]   scheduler path vs a bare
+//       QThreadPool: engine_ns_per_run, ratio, bytes_per_queued_run, rss_queued_mb, max_turn_ms
+//   yardbench durable  [--runs N] [--sessions S] [--repeat K]   the same with SQLite: runs_per_s
+//   yardbench engine [--backlog]                              the engine alone on one thread
+//   yardbench runs-view | ui-flood                            the console's queries and load
 #include "engine/scheduler.h"
 #include "exec/executor.h"
 #include "exec/handlerregistry.h"
