@@ -3,7 +3,7 @@
 
 namespace Yard {
 
-void MemoryStore::submit(MutationBatch &&batch)
+void MemoryStore::submit(MutationBatch &&batch, quint64 seq)
 {
     for (Mutation &m : batch) {
         std::visit(
@@ -33,6 +33,7 @@ void MemoryStore::submit(MutationBatch &&batch)
             },
             m);
     }
+    notifyCommitted(seq); // kept in memory: as durable as it gets here
 }
 
 Expected<StoredState> MemoryStore::loadState()

@@ -27,7 +27,7 @@ public:
     std::optional<Run> loadRun(RunId) override { return std::nullopt; }
 
 protected:
-    void submit(MutationBatch &&batch) override;
+    void submit(MutationBatch &&batch, quint64 seq) override;
 
 private:
     QMap<SessionId, Session> m_sessions;

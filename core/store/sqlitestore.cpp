@@ -5,7 +5,7 @@
 #include "logging.h"
 #include "schema.h"
 #include "sqliterows.h"
-#include "sqlitestatement.h"
+#include "sqlitewriter.h"
 
 #include <QDeadlineTimer>
 #include <QMutex>
@@ -45,295 +45,6 @@ QSqlDatabase openConnection(const QString &name, const QString &path, bool write
 
 // ---------------------------------------------------------------------------------------------
 
-class SqliteStore::Writer final : public QThread
-{
-public:
-    Writer(QString path, QString connectionName, const SqliteStore *store)
-        : m_path(std::move(path))
-        , m_connectionName(std::move(connectionName))
-        , m_store(store)
-    {
-        setObjectName(u"yard-store-writer"_s);
-    }
-
-    quint64 submit(MutationBatch &&batch)
-    {
-        QMutexLocker locker(&m_mutex);
-        m_stats.mutations += batch.size();
-        m_incoming.push_back(std::move(batch));
-        const quint64 seq = ++m_submittedSeq;
-        m_wake.wakeOne();
-        return seq;
-    }
-
-    Error flush()
-    {
-        QMutexLocker locker(&m_mutex);
-        const quint64 target = m_submittedSeq;
-        while (m_committedSeq < target) {
-            if (m_failing)
-                return m_lastError;
-            m_committed.wait(&m_mutex);
-        }
-        return {};
-    }
-
-    void stop()
-    {
-        {
-            QMutexLocker locker(&m_mutex);
-            m_stop = true;
-            m_wake.wakeOne();
-        }
-        wait();
-    }
-
-    WriterStats stats() const
-    {
-        QMutexLocker locker(&m_mutex);
-        return m_stats;
-    }
-
-protected:
-    void run() override
-    {
-        Error error;
-        {
-            QSqlDatabase db = openConnection(m_connectionName, m_path, true, &error);
-            if (!error.isError())
-                loop(db);
-            else
-                fail(error);
-        }
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
-
-private:
-    struct Statements
-    {
-        QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
-            settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
-            pruneMinutes;
-        SqliteStatement runUpsert;       ///< one row per run and commit: the hot path
-        SqliteStatement runStatusUpsert; ///< the same, keeping session, lane and priority
-    };
-
-    void fail(const Error &error)
-    {
-        {
-            QMutexLocker locker(&m_mutex);
-            m_failing = true;
-            m_lastError = error;
-            ++m_stats.failures;
-            m_committed.wakeAll();
-        }
-        qCWarning(lcStore).noquote() << error.toString();
-        m_store->reportWriteError(error);
-    }
-
-    void loop(QSqlDatabase &db)
-    {
-        Statements st{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
-                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db),
-                      QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), {}};
-        const bool prepared =
-            st.sessionUpsert.prepare(SqliteRows::sessionUpsertSql())
-            && st.sessionDelete.prepare(u"DELETE FROM sessions WHERE id = ?"_s)
-            && st.messagesOfSessionDelete.prepare(u"DELETE FROM messages WHERE session_id = ?"_s)
-            && st.messageInsert.prepare(SqliteRows::messageInsertSql())
-            && st.settingSet.prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s)
-            && st.settingDelete.prepare(u"DELETE FROM settings WHERE key = ?"_s)
-            && st.laneUpsert.prepare(
-                u"INSERT OR REPLACE INTO lanes (name, max_concurrency, paused) VALUES (?, ?, ?)"_s)
-            && st.auditInsert.prepare(u"INSERT INTO audit_log (time, actor, action, target, reason, "
-                                      "details) VALUES (?, ?, ?, ?, ?, ?)"_s)
-            && st.secondInsert.prepare(SqliteRows::statsInsertSql(u"stats_seconds"_s))
-            && st.minuteInsert.prepare(SqliteRows::statsInsertSql(u"stats_minutes"_s))
-            && st.pruneSeconds.prepare(u"DELETE FROM stats_seconds WHERE t < ?"_s)
-            && st.pruneMinutes.prepare(u"DELETE FROM stats_minutes WHERE t < ?"_s);
-        if (!prepared) {
-            fail(Error::make(ErrorCode::StoreFailed,
-                             u"%1: cannot prepare statements: %2"_s.arg(m_path, db.lastError().text())));
-            return;
-        }
-        if (!st.runUpsert.prepare(db, SqliteRows::runUpsertSql())
-            || !st.runStatusUpsert.prepare(db, SqliteRows::runStatusUpsertSql())) {
-            fail(Error::make(ErrorCode::StoreFailed,
-                             u"%1: cannot prepare statements: %2"_s.arg(
-                                 m_path, st.runUpsert.errorText() + st.runStatusUpsert.errorText())));
-            return;
-        }
-
-        std::vector<MutationBatch> work;
-        quint64 workSeq = 0;
-        for (;;) {
-            {
-                QMutexLocker locker(&m_mutex);
-                while (m_incoming.empty() && work.empty() && !m_stop)
-                    m_wake.wait(&m_mutex);
-                if (m_incoming.empty() && work.empty() && m_stop)
-                    return;
-                for (auto &b : m_incoming)
-                    work.push_back(std::move(b));
-                m_incoming.clear();
-                workSeq = m_submittedSeq;
-            }
-            const Error error = apply(db, st, work);
-            if (error.isError()) {
-                fail(error);
-                // Keep the work and retry; nothing accepted is dropped (SPEC R5).
-                QMutexLocker locker(&m_mutex);
-                if (!m_stop)
-                    m_wake.wait(&m_mutex, QDeadlineTimer(1000));
-                else
-                    return;
-                continue;
-            }
-            work.clear();
-            QMutexLocker locker(&m_mutex);
-            m_failing = false;
-            m_lastError = {};
-            m_committedSeq = workSeq;
-            ++m_stats.batches;
-            m_committed.wakeAll();
-        }
-    }
-
-    Error apply(QSqlDatabase &db, Statements &st, std::vector<MutationBatch> &work)
-    {
-        // Coalesce run rows: only the newest row of each run is written, whole if any upsert of
-        // it in this batch may have changed its indexed keys.
-        struct Newest
-        {
-            const Run *run;
-            bool keysChanged;
-        };
-        std::unordered_map<RunId, Newest> runs;
-        std::vector<RunId> runOrder;
-        if (!db.transaction())
-            return Error::make(ErrorCode::StoreFailed,
-                               u"%1: cannot begin a transaction: %2"_s.arg(m_path, db.lastError().text()));
-        quint64 statements = 0;
-        bool failed = false;
-        QString failure;
-        auto exec = [&](auto &q) {
-            ++statements;
-            if (!q.exec() && !failed) {
-                failed = true;
-                if constexpr (std::is_same_v<std::decay_t<decltype(q)>, SqliteStatement>)
-                    failure = q.errorText();
-                else
-                    failure = q.lastError().text();
-            }
-        };
-        for (const MutationBatch &batch : work) {
-            for (const Mutation &m : batch) {
-                if (failed)
-                    break;
-                std::visit(
-                    [&](auto &&v) {
-                        using T = std::decay_t<decltype(v)>;
-                        if constexpr (std::is_same_v<T, RunUpsert>) {
-                            auto [it, inserted] = runs.try_emplace(v.run.id, Newest{&v.run, v.keysChanged});
-                            if (inserted) {
-                                runOrder.push_back(v.run.id);
-                            } else {
-                                it->second.run = &v.run;
-                                it->second.keysChanged |= v.keysChanged;
-                            }
-                        } else if constexpr (std::is_same_v<T, SessionUpsert>) {
-                            SqliteRows::bindSession(st.sessionUpsert, v.session);
-                            exec(st.sessionUpsert);
-                        } else if constexpr (std::is_same_v<T, SessionDelete>) {
-                            st.sessionDelete.bindValue(0, v.id);
-                            exec(st.sessionDelete);
-                            st.messagesOfSessionDelete.bindValue(0, v.id);
-                            exec(st.messagesOfSessionDelete);
-                        } else if constexpr (std::is_same_v<T, MessageInsert>) {
-                            SqliteRows::bindMessage(st.messageInsert, v.message);
-                            exec(st.messageInsert);
-                        } else if constexpr (std::is_same_v<T, MessagesReplace>) {
-                            st.messagesOfSessionDelete.bindValue(0, v.sessionId);
-                            exec(st.messagesOfSessionDelete);
-                            for (const Message &msg : v.messages) {
-                                SqliteRows::bindMessage(st.messageInsert, msg);
-                                exec(st.messageInsert);
-                            }
-                        } else if constexpr (std::is_same_v<T, SettingSet>) {
-                            if (v.value.isNull()) {
-                                st.settingDelete.bindValue(0, v.key);
-                                exec(st.settingDelete);
-                            } else {
-                                st.settingSet.bindValue(0, v.key);
-                                st.settingSet.bindValue(1, v.value);
-                                exec(st.settingSet);
-                            }
-                        } else if constexpr (std::is_same_v<T, LaneUpsert>) {
-                            st.laneUpsert.bindValue(0, v.name);
-                            st.laneUpsert.bindValue(1, v.limit);
-                            st.laneUpsert.bindValue(2, int(v.paused));
-                            exec(st.laneUpsert);
-                        } else if constexpr (std::is_same_v<T, AuditInsert>) {
-                            SqliteRows::bindAudit(st.auditInsert, v.entry);
-                            exec(st.auditInsert);
-                        } else if constexpr (std::is_same_v<T, StatsInsert>) {
-                            QSqlQuery &q = v.sample.resolutionMs >= 60'000 ? st.minuteInsert
-                                                                           : st.secondInsert;
-                            SqliteRows::bindStats(q, v.sample);
-                            exec(q);
-                        } else if constexpr (std::is_same_v<T, StatsPrune>) {
-                            st.pruneSeconds.bindValue(0, v.secondsBefore);
-                            exec(st.pruneSeconds);
-                            st.pruneMinutes.bindValue(0, v.minutesBefore);
-                            exec(st.pruneMinutes);
-                        }
-                    },
-                    m);
-            }
-        }
-        for (RunId id : runOrder) {
-            if (failed)
-                break;
-            const Newest &n = runs[id];
-            SqliteStatement &statement = n.keysChanged ? st.runUpsert : st.runStatusUpsert;
-            SqliteRows::bindRun(statement, *n.run);
-            exec(statement);
-        }
-        if (failed) {
-            const Error e = Error::make(ErrorCode::StoreFailed,
-                                        u"%1: write failed: %2"_s.arg(m_path, failure));
-            db.rollback();
-            return e;
-        }
-        if (!db.commit()) {
-            const Error e = Error::make(ErrorCode::StoreFailed,
-                                        u"%1: commit failed: %2"_s.arg(m_path, db.lastError().text()));
-            db.rollback();
-            return e;
-        }
-        QMutexLocker locker(&m_mutex);
-        m_stats.statements += statements;
-        return {};
-    }
-
-    const QString m_path;
-    const QString m_connectionName;
-    const SqliteStore *m_store;
-
-    mutable QMutex m_mutex;
-    QWaitCondition m_wake;
-    QWaitCondition m_committed;
-    std::vector<MutationBatch> m_incoming;
-    quint64 m_submittedSeq = 0;
-    quint64 m_committedSeq = 0;
-    bool m_stop = false;
-    bool m_failing = false;
-    Error m_lastError;
-    WriterStats m_stats;
-};
-
-// ---------------------------------------------------------------------------------------------
-
 SqliteStore::SqliteStore(QString path)
     : m_path(std::move(path))
     , m_connectionPrefix(u"yard-store-%1"_s.arg(s_storeSerial.fetch_add(1)))
@@ -362,8 +73,13 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
     if (error.isError())
         return error;
 
-    store->m_writer = std::make_unique<Writer>(path, store->m_connectionPrefix + u"-writer"_s,
-                                               store.get());
+    SqliteStore *raw = store.get();
+    WriterEvents events;
+    events.committed = [raw](quint64 seq) { raw->notifyCommitted(seq); };
+    events.failing = [raw](const Error &e) { raw->notifyWritesFailing(e); };
+    events.recovered = [raw](qint64 ms) { raw->notifyWritesRecovered(ms); };
+    store->m_writer = std::make_unique<SqliteWriter>(path, store->m_connectionPrefix + u"-writer"_s,
+                                                     std::move(events));
     store->m_writer->start();
     return store;
 }
@@ -379,9 +95,14 @@ SqliteStore::~SqliteStore()
     }
 }
 
-void SqliteStore::submit(MutationBatch &&batch)
+void SqliteStore::submit(MutationBatch &&batch, quint64 seq)
 {
-    m_writer->submit(std::move(batch));
+    m_writer->submit(std::move(batch), seq);
+}
+
+int SqliteStore::unwrittenRuns() const
+{
+    return m_writer->unwrittenRuns();
 }
 
 Error SqliteStore::flush()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sqlitewriter.h"
 #include "store.h"
 
 #include <memory>
@@ -8,15 +9,6 @@
 class QSqlDatabase;
 
 namespace Yard {
-
-/// Counters of the writer thread, for benchmarks and the status view.
-struct WriterStats
-{
-    quint64 batches = 0;      ///< transactions committed
-    quint64 mutations = 0;    ///< mutations handed over
-    quint64 statements = 0;   ///< statements executed after coalescing
-    quint64 failures = 0;     ///< failed commits (retried)
-};
 
 /// SQLite through Qt SQL (SPEC S1, D1): WAL, one writer thread applying each batch in one
 /// transaction, run rows coalesced per batch so a run that is queued, started and completed
@@ -32,6 +24,7 @@ public:
     bool persistsRuns() const override { return true; }
     QString location() const override { return m_path; }
     Error flush() override;
+    int unwrittenRuns() const override;
 
     Expected<StoredState> loadState() override;
     std::optional<Session> loadSession(SessionId id) override;
@@ -45,15 +38,14 @@ public:
     QSqlDatabase connection();
 
 protected:
-    void submit(MutationBatch &&batch) override;
+    void submit(MutationBatch &&batch, quint64 seq) override;
 
 private:
     explicit SqliteStore(QString path);
-    class Writer;
 
     QString m_path;
     QString m_connectionPrefix;
-    std::unique_ptr<Writer> m_writer;
+    std::unique_ptr<SqliteWriter> m_writer;
 };
 
 } // namespace Yard

@@ -3,13 +3,41 @@
 
 namespace Yard {
 
-void Store::commitAsync()
+quint64 Store::commitAsync()
 {
     if (m_buffer.empty())
-        return;
+        return m_seq;
     MutationBatch batch;
     batch.swap(m_buffer);
-    submit(std::move(batch));
+    submit(std::move(batch), ++m_seq);
+    return m_seq;
+}
+
+void Store::setObserver(StoreObserver *observer)
+{
+    QMutexLocker locker(&m_observerMutex);
+    m_observer = observer;
+}
+
+void Store::notifyCommitted(quint64 seq)
+{
+    QMutexLocker locker(&m_observerMutex);
+    if (m_observer)
+        m_observer->committed(seq);
+}
+
+void Store::notifyWritesFailing(const Error &error)
+{
+    QMutexLocker locker(&m_observerMutex);
+    if (m_observer)
+        m_observer->writesFailing(error);
+}
+
+void Store::notifyWritesRecovered(qint64 failedForMs)
+{
+    QMutexLocker locker(&m_observerMutex);
+    if (m_observer)
+        m_observer->writesRecovered(failedForMs);
 }
 
 Expected<RunId> Store::reserveRunIds(int count)

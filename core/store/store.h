@@ -6,6 +6,7 @@
 #include "model/errors.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QString>
 #include <QVector>
 
@@ -34,6 +35,20 @@ struct StoredState
     MessageId maxMessageId = 0;
 };
 
+/// What a store tells its owner about its writes. Called from any thread (the writer's).
+class StoreObserver
+{
+public:
+    virtual ~StoreObserver() = default;
+    /// Everything handed over up to commit sequence number `seq` is durable.
+    virtual void committed(quint64 seq) = 0;
+    /// Writes fail (the first failure of a streak, or a new reason): nothing is lost yet, the
+    /// store keeps the writes and retries.
+    virtual void writesFailing(const Error &error) = 0;
+    /// Writes succeed again after failing for `failedForMs`; what was kept is written.
+    virtual void writesRecovered(qint64 failedForMs) = 0;
+};
+
 /// Durable storage seen from the engine thread (SPEC S1, D1).
 ///
 /// Writes are buffered with append() and committed asynchronously with commitAsync() once per
@@ -57,10 +72,20 @@ public:
     virtual QString location() const = 0;
 
     void append(Mutation &&m) { m_buffer.push_back(std::move(m)); }
-    /// Starts committing everything appended so far. Never waits for disk.
-    void commitAsync();
-    /// Blocks until everything handed over is durable; returns the last write error, if any.
+    /// Starts committing everything appended so far and returns its commit sequence number (the
+    /// last one if nothing was appended): StoreObserver::committed() tells when it is durable.
+    /// Never waits for disk.
+    quint64 commitAsync();
+    /// The sequence number of the last batch handed over.
+    quint64 lastCommitSeq() const { return m_seq; }
+    /// Blocks until everything handed over is durable; returns the current write error at once
+    /// if writes fail.
     virtual Error flush() = 0;
+    /// Runs with a change handed over that is not durable yet (shutdown while writes fail).
+    virtual int unwrittenRuns() const { return 0; }
+    /// Not owning; nullptr detaches. Thread-safe: the observer is never called after this returns
+    /// with nullptr.
+    void setObserver(StoreObserver *observer);
 
     virtual Expected<StoredState> loadState() = 0;
     virtual std::optional<Session> loadSession(SessionId id) = 0;
@@ -73,16 +98,12 @@ public:
     /// from the highest id loadState() saw.
     virtual Expected<RunId> reserveRunIds(int count);
 
-    /// Called (on any thread) when a batch fails to commit. The batch is kept and retried.
-    void setWriteErrorHandler(std::function<void(const Error &)> handler) { m_onWriteError = std::move(handler); }
-
 protected:
-    virtual void submit(MutationBatch &&batch) = 0;
-    void reportWriteError(const Error &error) const
-    {
-        if (m_onWriteError)
-            m_onWriteError(error);
-    }
+    virtual void submit(MutationBatch &&batch, quint64 seq) = 0;
+    /// For implementations: tell the observer (any thread).
+    void notifyCommitted(quint64 seq);
+    void notifyWritesFailing(const Error &error);
+    void notifyWritesRecovered(qint64 failedForMs);
     bool hasBuffered() const { return !m_buffer.empty(); }
     /// loadState() implementations report the highest run id they found.
     void noteHighestRunId(RunId id) { m_lastRunId = qMax(m_lastRunId, id); }
@@ -90,7 +111,9 @@ protected:
 private:
     RunId m_lastRunId = 0;
     MutationBatch m_buffer;
-    std::function<void(const Error &)> m_onWriteError;
+    quint64 m_seq = 0;
+    QMutex m_observerMutex; ///< held while calling the observer
+    StoreObserver *m_observer = nullptr;
 };
 
 } // namespace Yard

@@ -3,7 +3,7 @@
 
 namespace Yard::Test {
 
-void RecordingStore::submit(MutationBatch &&batch)
+void RecordingStore::submit(MutationBatch &&batch, quint64 seq)
 {
     for (Mutation &m : batch) {
         std::visit(
@@ -31,6 +31,7 @@ void RecordingStore::submit(MutationBatch &&batch)
             },
             m);
     }
+    notifyCommitted(seq);
 }
 
 Expected<StoredState> RecordingStore::loadState()

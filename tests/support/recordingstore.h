@@ -37,7 +37,7 @@ public:
     int prunes = 0;
 
 protected:
-    void submit(MutationBatch &&batch) override;
+    void submit(MutationBatch &&batch, quint64 seq) override;
 
 private:
     QMap<SessionId, Session> m_sessions;
