@@ -75,6 +75,7 @@ Error Engine::start()
                             &d->resolver, &d->runs});
     if (Error e = restore.restore(); e.isError())
         return e;
+    d->storeHealth.attach();
     d->queues.startEviction();
     d->statsTicker.start();
     d->started = true;
@@ -238,18 +239,18 @@ void Engine::audit(const QString &actor, const QString &action, const QString &t
                    const QString &reason, const QString &details)
 {
     Turn turn(this);
-    AuditEntry entry{0, d->time.now(), actor, action, target, reason, details};
-    d->store->append(AuditInsert{entry});
-    Event e = d->events.make(EventType::OperatorAction);
-    QString text = actor + u": "_s + action;
-    if (!target.isEmpty())
-        text += u" "_s + target;
-    if (!reason.isEmpty())
-        text += u" — "_s + reason;
-    if (!details.isEmpty())
-        text += u" ("_s + details + u")"_s;
-    e.text = text;
-    d->events.add(std::move(e));
+    d->audit.record(actor, action, target, reason, details);
+}
+
+void Engine::whenDurable(std::function<void()> fn)
+{
+    Turn turn(this);
+    d->durability.whenDurable(std::move(fn));
+}
+
+bool Engine::isStoreFailing() const
+{
+    return d->storeHealth.isFailing();
 }
 
 void Engine::pause(const QString &reason, const QString &actor)

@@ -71,6 +71,11 @@ public:
     Expected<RunId> retryRun(RunId id);
     /// Puts a needs_attention run back in the queue (SPEC D8).
     Error requeueRun(RunId id);
+    /// Calls `fn` (on the engine thread) once everything accepted so far is on disk: what the
+    /// local API waits for before it acknowledges a submission. Immediate for in-memory stores.
+    void whenDurable(std::function<void()> fn);
+    /// Writes fail: the scheduler is paused and new work is refused with store_failed (SPEC R5).
+    bool isStoreFailing() const;
     /// Records an operator action in the audit log (SPEC E2) and reports it as an event.
     void audit(const QString &actor, const QString &action, const QString &target,
                const QString &reason, const QString &details = {});

@@ -19,11 +19,13 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , handlers(registry)
     , inbox(inboxTarget)
     , events(time, lanes)
+    , audit(time, store, events)
     , resolver(time, events, store, handlers, lanes, counters, stats)
     , active({&time, &timers, &resolver, &runs, &lanes, &pump, &handlers, &changes, &sessions,
               executor, &inbox, &hook})
     , pump(lanes, runs, &active)
     , pause(time, events, store, lanes)
+    , storeHealth({inboxTarget, this, store, &pause, &events, &audit, &durability})
     , drain(timers, events, pause, [this] { return lanes.running(); })
     , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
               &options})
@@ -51,6 +53,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     pump.addGate(&shutdown);
     pump.addGate(&pause);
     intake.addGate(&shutdown);
+    intake.addGate(&storeHealth);
     intake.addGate(&drain);
 }
 
@@ -84,9 +87,9 @@ void EngineParts::endTurn()
     } while (reports.read());
     drain.check();
     shutdown.check();
+    durability.handedOver(store->commitAsync());
     m_depth = 0;
     time.endTurn();
-    store->commitAsync();
     events.endTurn([this](const EventBatch &batch) {
         if (m_emitEvents)
             m_emitEvents(batch);

@@ -3,7 +3,9 @@
 
 #include "activeruns.h"
 #include "admissionpump.h"
+#include "audittrail.h"
 #include "drainmonitor.h"
+#include "durabilitytracker.h"
 #include "engineoptions.h"
 #include "enginestatus.h"
 #include "handlertable.h"
@@ -21,6 +23,7 @@
 #include "snapshotbuilder.h"
 #include "statscollector.h"
 #include "statsticker.h"
+#include "storehealth.h"
 #include "turnclock.h"
 #include "turnevents.h"
 #include "turnhost.h"
@@ -81,12 +84,15 @@ public:
     EngineCounters counters;
     StatsCollector stats;
     TurnEvents events;
+    AuditTrail audit;
+    DurabilityTracker durability;
     SessionChanges changes;
     RunTable runs;
     RunResolver resolver;
     ActiveRuns active;
     AdmissionPump pump;
     PauseControl pause;
+    StoreHealth storeHealth;
     DrainMonitor drain;
     SessionQueues queues;
     Intake intake;

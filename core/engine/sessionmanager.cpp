@@ -91,12 +91,19 @@ Expected<CachedSession *> SessionManager::getOrCreate(const SessionSpec &spec)
 Expected<Message> SessionManager::addMessage(SessionId id, const QString &role,
                                              const QString &content, const QByteArray &metadataJson)
 {
-    Expected<CachedSession *> cached = get(id);
-    if (!cached)
-        return cached.error();
-    CachedSession *c = cached.value();
-    if (c->session.state == SessionState::Closed)
-        return Error::make(ErrorCode::SessionClosed, u"session \"%1\" is closed"_s.arg(c->session.key));
+    // The metadata index is enough to append: a session whose transcript is not cached is not
+    // loaded for it (that would wait on the store for every message once more sessions are
+    // active than the cache holds). A cached transcript gets the message too.
+    auto known = m_index.find(id);
+    if (known == m_index.end()) {
+        Expected<CachedSession *> loaded = get(id); // created by another process, perhaps
+        if (!loaded)
+            return loaded.error();
+        known = m_index.find(id);
+    }
+    const Session &current = known->second;
+    if (current.state == SessionState::Closed)
+        return Error::make(ErrorCode::SessionClosed, u"session \"%1\" is closed"_s.arg(current.key));
     Message m;
     m.id = ++m_lastMessageId;
     m.sessionId = id;
@@ -105,14 +112,17 @@ Expected<Message> SessionManager::addMessage(SessionId id, const QString &role,
     m.metadataJson = metadataJson;
     m.createdAt = m_clock->now();
 
-    Session updated = c->session;
+    Session updated = current;
     updated.transcriptChars += content.size();
     updated.lastActivityAt = m.createdAt;
     m_store->append(MessageInsert{m});
     m_store->append(SessionUpsert{updated});
-    c->session = updated;
-    c->messages.append(m);
     m_index.insert_or_assign(id, updated);
+    if (auto cached = m_cache.find(id); cached != m_cache.end()) {
+        cached->second.data.session = updated;
+        cached->second.data.messages.append(m);
+        touch(cached->second);
+    }
     return m;
 }
 

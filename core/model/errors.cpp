@@ -38,6 +38,8 @@ constexpr std::array<CodeInfo, size_t(ErrorCode::Count)> kCodes{{
     {u"interrupted", u"The run was interrupted by a shutdown and will resume"},
     {u"store_failed", u"A database write failed"},
     {u"invalid_database", u"The database file cannot be used"},
+    {u"database_in_use", u"Another running Yardmaster owns the database file"},
+    {u"invalid_config", u"A configuration file, environment variable or option is not valid"},
 }};
 
 } // namespace

@@ -37,6 +37,8 @@ enum class ErrorCode : quint8 {
     Interrupted,     ///< the engine shut down while the run was in flight
     StoreFailed,     ///< a database write failed
     InvalidDatabase, ///< the database file cannot be used
+    DatabaseInUse,   ///< another live process owns the database file
+    InvalidConfig,   ///< a configuration file, variable or flag is not valid
     Count
 };
 

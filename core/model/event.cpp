@@ -18,7 +18,7 @@ constexpr std::array<const char16_t *, size_t(EventType::Count)> kNames{
     u"spawn.requested",       u"cycle.completed",       u"scheduler.paused",
     u"scheduler.resumed",     u"scheduler.draining",    u"scheduler.drained",
     u"lane.changed",          u"job.fired",             u"session.queue_config",
-    u"store.failed",          u"operator.action",
+    u"store.failed",          u"store.recovered",       u"operator.action",
 };
 } // namespace
 

@@ -47,7 +47,8 @@ enum class EventType : quint8 {
     LaneChanged,
     JobFired,
     QueueConfigChanged,
-    StoreFailed,
+    StoreFailed,    ///< writes fail; the scheduler pauses (SPEC R5)
+    StoreRecovered, ///< writes succeed again; what was kept is written
     OperatorAction, ///< an audited operator action (SPEC E2); text = "actor: action target"
     Count
 };

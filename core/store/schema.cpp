@@ -146,6 +146,50 @@ Error configureConnection(QSqlDatabase &db, const QString &path, bool writer)
     return {};
 }
 
+Error validate(QSqlDatabase &db, const QString &path)
+{
+    QSqlQuery q(db);
+    if (!q.exec(u"PRAGMA application_id"_s) || !q.next())
+        return sqlError(path, u"cannot read the database header"_s, q.lastError());
+    if (q.value(0).toInt() != kApplicationId)
+        return {};
+    if (!q.exec(u"SELECT name FROM sqlite_master WHERE type = 'table'"_s))
+        return sqlError(path, u"cannot list tables"_s, q.lastError());
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    int version = 0;
+    if (!tables.contains(u"schema_version"_s) || !q.exec(u"SELECT version FROM schema_version"_s)
+        || !q.next())
+        return Error::make(ErrorCode::InvalidDatabase,
+                           u"%1 is marked as a Yardmaster database but has no schema version; it "
+                           "is damaged or was changed by another program. Restore it from a "
+                           "backup or move it aside to start with a new database."_s
+                               .arg(path));
+    version = q.value(0).toInt();
+    QStringList required;
+    if (version >= 1)
+        required << u"sessions"_s << u"messages"_s << u"runs"_s << u"settings"_s << u"lanes"_s;
+    if (version >= 2)
+        required << u"audit_log"_s << u"stats_seconds"_s << u"stats_minutes"_s;
+    QStringList missing;
+    for (const QString &t : std::as_const(required)) {
+        if (!tables.contains(t))
+            missing << t;
+    }
+    if (!missing.isEmpty())
+        return Error::make(ErrorCode::InvalidDatabase,
+                           u"%1 (schema version %2) is missing the table%3 %4; it is damaged or "
+                           "was changed by another program. Yardmaster has not changed it. "
+                           "Restore it from a backup or move it aside to start with a new "
+                           "database."_s
+                               .arg(path)
+                               .arg(version)
+                               .arg(missing.size() > 1 ? u"s"_s : QString())
+                               .arg(missing.join(u", "_s)));
+    return {};
+}
+
 Error migrate(QSqlDatabase &db, const QString &path)
 {
     QSqlQuery q(db);

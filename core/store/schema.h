@@ -16,6 +16,10 @@ constexpr int kApplicationId = 0x59415244;
 /// transaction. Refuses databases from a newer build and SQLite files that are not ours.
 Error migrate(QSqlDatabase &db, const QString &path);
 
+/// Read-only: a Yardmaster database (by its marker) must have a schema version and the tables
+/// that version promises. Other files pass (migrate() judges them).
+Error validate(QSqlDatabase &db, const QString &path);
+
 /// Connection pragmas every connection uses (WAL, busy timeout, synchronous=NORMAL).
 Error configureConnection(QSqlDatabase &db, const QString &path, bool writer);
 

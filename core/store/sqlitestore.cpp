@@ -8,6 +8,7 @@
 #include "sqlitewriter.h"
 
 #include <QDeadlineTimer>
+#include <QLockFile>
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -52,12 +53,18 @@ SqliteStore::SqliteStore(QString path)
 
 Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
 {
-    if (Error e = DatabaseFile::check(path); e.isError())
-        return e;
+    if (path.isEmpty())
+        return Error::make(ErrorCode::InvalidDatabase, u"no database path given"_s);
     if (Error e = DatabaseFile::ensureParentDir(path); e.isError())
+        return e;
+    Expected<std::unique_ptr<QLockFile>> lock = DatabaseFile::lock(path);
+    if (!lock)
+        return lock.error();
+    if (Error e = DatabaseFile::check(path); e.isError())
         return e;
 
     std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+    store->m_lock = std::move(lock).value();
     const QString setupName = store->m_connectionPrefix + u"-setup"_s;
     Error error;
     {
@@ -169,9 +176,32 @@ Expected<StoredState> SqliteStore::loadState()
     return state;
 }
 
+template<typename Fn>
+void SqliteStore::visitPending(Fn fn) const
+{
+    // The writer's queue first (older), then what this turn appended: the newest change wins.
+    m_writer->visitPending([&fn](const Mutation &m) { fn(m); });
+    for (const Mutation &m : buffered())
+        fn(m);
+}
+
 std::optional<Session> SqliteStore::loadSession(SessionId id)
 {
-    flush();
+    // No flush: a read never waits for the writer (the engine calls this). Changes still in
+    // flight are found where they wait.
+    std::optional<Session> pending;
+    bool deleted = false;
+    visitPending([&](const Mutation &m) {
+        if (const auto *u = std::get_if<SessionUpsert>(&m); u && u->session.id == id) {
+            pending = u->session;
+            deleted = false;
+        } else if (const auto *d = std::get_if<SessionDelete>(&m); d && d->id == id) {
+            pending.reset();
+            deleted = true;
+        }
+    });
+    if (pending || deleted)
+        return pending;
     QSqlQuery q(connection());
     q.prepare(u"SELECT %1 FROM sessions WHERE id = ?"_s.arg(QString::fromUtf16(SqliteRows::kSessionColumns)));
     q.bindValue(0, id);
@@ -182,7 +212,13 @@ std::optional<Session> SqliteStore::loadSession(SessionId id)
 
 std::optional<Session> SqliteStore::loadSessionByKey(const QString &key)
 {
-    flush();
+    std::optional<Session> pending;
+    visitPending([&](const Mutation &m) {
+        if (const auto *u = std::get_if<SessionUpsert>(&m); u && u->session.key == key)
+            pending = u->session;
+    });
+    if (pending)
+        return pending;
     QSqlQuery q(connection());
     q.prepare(u"SELECT %1 FROM sessions WHERE key = ?"_s.arg(QString::fromUtf16(SqliteRows::kSessionColumns)));
     q.bindValue(0, key);
@@ -193,23 +229,49 @@ std::optional<Session> SqliteStore::loadSessionByKey(const QString &key)
 
 Expected<MessageList> SqliteStore::loadMessages(SessionId id)
 {
-    flush();
-    QSqlQuery q(connection());
-    q.prepare(u"SELECT %1 FROM messages WHERE session_id = ? ORDER BY id"_s.arg(
-        QString::fromUtf16(SqliteRows::kMessageColumns)));
-    q.bindValue(0, id);
-    if (!q.exec())
-        return Error::make(ErrorCode::StoreFailed,
-                           u"%1: cannot load messages: %2"_s.arg(m_path, q.lastError().text()));
+    // Stored messages, then those still in flight: a replacement in flight supersedes both.
+    MessageList pending;
+    bool replaced = false;
+    visitPending([&](const Mutation &m) {
+        if (const auto *r = std::get_if<MessagesReplace>(&m); r && r->sessionId == id) {
+            pending = r->messages;
+            replaced = true;
+        } else if (const auto *i = std::get_if<MessageInsert>(&m); i && i->message.sessionId == id) {
+            pending.append(i->message);
+        } else if (const auto *d = std::get_if<SessionDelete>(&m); d && d->id == id) {
+            pending.clear();
+            replaced = true;
+        }
+    });
     MessageList list;
-    while (q.next())
-        list.append(SqliteRows::messageFromQuery(q));
+    if (!replaced) {
+        QSqlQuery q(connection());
+        q.prepare(u"SELECT %1 FROM messages WHERE session_id = ? ORDER BY id"_s.arg(
+            QString::fromUtf16(SqliteRows::kMessageColumns)));
+        q.bindValue(0, id);
+        if (!q.exec())
+            return Error::make(ErrorCode::StoreFailed,
+                               u"%1: cannot load messages: %2"_s.arg(m_path, q.lastError().text()));
+        while (q.next())
+            list.append(SqliteRows::messageFromQuery(q));
+    }
+    const MessageId lastStored = list.isEmpty() ? 0 : list.last().id;
+    for (const Message &m : std::as_const(pending)) {
+        if (m.id > lastStored) // a message committed meanwhile is not listed twice
+            list.append(m);
+    }
     return list;
 }
 
 std::optional<Run> SqliteStore::loadRun(RunId id)
 {
-    flush();
+    std::optional<Run> pending;
+    visitPending([&](const Mutation &m) {
+        if (const auto *u = std::get_if<RunUpsert>(&m); u && u->run.id == id)
+            pending = u->run;
+    });
+    if (pending)
+        return pending;
     QSqlQuery q(connection());
     q.prepare(u"SELECT %1 FROM runs WHERE id = ?"_s.arg(QString::fromUtf16(SqliteRows::kRunColumns)));
     q.bindValue(0, id);

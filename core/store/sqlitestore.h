@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QLockFile;
+
 class QSqlDatabase;
 
 namespace Yard {
@@ -16,8 +18,10 @@ namespace Yard {
 class SqliteStore final : public Store
 {
 public:
-    /// Validates the file (DatabaseFile::check), creates it if absent, migrates the schema and
-    /// starts the writer. Fails without touching files that are not usable.
+    /// Takes the file's lock (one owner per database: a second process is refused, naming the
+    /// one that holds it; a lock left by a dead process is taken over), validates the file
+    /// (DatabaseFile::check: header, integrity, schema), creates it if absent, migrates the
+    /// schema and starts the writer. Fails without touching files that are not usable.
     static Expected<std::unique_ptr<SqliteStore>> open(const QString &path);
     ~SqliteStore() override;
 
@@ -42,9 +46,12 @@ protected:
 
 private:
     explicit SqliteStore(QString path);
+    template<typename Fn>
+    void visitPending(Fn fn) const;
 
     QString m_path;
     QString m_connectionPrefix;
+    std::unique_ptr<QLockFile> m_lock; ///< held for the store's life
     std::unique_ptr<SqliteWriter> m_writer;
 };
 

@@ -126,6 +126,17 @@ int SqliteWriter::unwrittenRuns() const
     return int(ids.size());
 }
 
+void SqliteWriter::visitPending(const std::function<void(const Mutation &)> &fn) const
+{
+    QMutexLocker locker(&m_mutex);
+    for (const auto *list : {&m_work, &m_incoming}) {
+        for (const MutationBatch &batch : *list) {
+            for (const Mutation &m : batch)
+                fn(m);
+        }
+    }
+}
+
 void SqliteWriter::run()
 {
     Error error;

@@ -62,6 +62,9 @@ public:
     bool isFailing() const;
     /// Runs with a change handed over and not yet committed.
     int unwrittenRuns() const;
+    /// Calls fn(const Mutation &) for every change handed over and not yet committed, oldest
+    /// first (reads that must see writes still in flight, without waiting for them).
+    void visitPending(const std::function<void(const Mutation &)> &fn) const;
 
 protected:
     void run() override;

@@ -105,6 +105,8 @@ protected:
     void notifyWritesFailing(const Error &error);
     void notifyWritesRecovered(qint64 failedForMs);
     bool hasBuffered() const { return !m_buffer.empty(); }
+    /// What was appended and not handed over yet (newest last).
+    const MutationBatch &buffered() const { return m_buffer; }
     /// loadState() implementations report the highest run id they found.
     void noteHighestRunId(RunId id) { m_lastRunId = qMax(m_lastRunId, id); }
 

@@ -7,6 +7,8 @@
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace Yard;
@@ -106,10 +108,19 @@ void tst_SessionManager::writesGoThroughToTheStore()
                  .id;
         sm.addMessage(id, u"user"_s, u"persist me"_s, R"({"k":1})");
         QVERIFY(!store->flush().isError());
-        // Another reader (a fresh store on the same file) sees the writes.
-        auto other = SqliteStore::open(db.path()).value();
-        QCOMPARE(other->loadMessages(id).value().size(), 1);
-        QCOMPARE(other->loadSession(id)->key, u"durable"_s);
+        // Another reader (its own connection to the file) sees the writes on disk.
+        {
+            QSqlDatabase peek = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+            peek.setDatabaseName(db.path());
+            peek.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+            QVERIFY(peek.open());
+            QSqlQuery q(peek);
+            QVERIFY(q.exec(u"SELECT count(*) FROM messages WHERE session_id = %1"_s.arg(id)) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            QVERIFY(q.exec(u"SELECT key FROM sessions WHERE id = %1"_s.arg(id)) && q.next());
+            QCOMPARE(q.value(0).toString(), u"durable"_s);
+        }
+        QSqlDatabase::removeDatabase(u"peek"_s);
     }
     auto store = SqliteStore::open(db.path()).value();
     StoredState state = store->loadState().value();

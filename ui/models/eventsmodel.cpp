@@ -59,6 +59,7 @@ EventsModel::Category EventsModel::categoryOf(const Event &e)
     case EventType::StoreFailed:
     case EventType::RunRejected:
         return Category::Problem;
+    case EventType::StoreRecovered:
     case EventType::SchedulerPaused:
     case EventType::SchedulerResumed:
     case EventType::SchedulerDraining:
