@@ -139,14 +139,21 @@ int runHeadless(int argc, char **argv)
                 o.demo ? " with the demo workload" : "", qPrintable(scheduler->storeLocation()));
     std::fflush(stdout); // supervisors read this through a pipe
     UnixSignalWatcher watcher;
+    Yard::Error stopped;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
-        std::printf("yardmaster: shutting down (in-flight runs get 5 s)...\n");
+        std::printf("yardmaster: shutting down (runs in flight get up to 5 s to finish)...\n");
         std::fflush(stdout);
-        scheduler->shutdown(5000);
+        stopped = scheduler->shutdown(5000);
         app.quit();
     });
-    const int rc = app.exec();
+    int rc = app.exec();
+    if (!stopped.isError())
+        stopped = scheduler->shutdown(5000);
     scheduler.reset();
+    if (stopped.isError()) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(stopped.toString()));
+        rc = 1;
+    }
     return rc;
 }
 
@@ -197,8 +204,11 @@ int main(int argc, char **argv)
         window.startDemo();
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
-    const int rc = app.exec();
-    scheduler->shutdown(5000);
+    int rc = app.exec();
+    if (const Yard::Error stopped = scheduler->shutdown(5000); stopped.isError()) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(stopped.toString()));
+        rc = 1;
+    }
     return rc;
 #endif
 }

@@ -139,9 +139,11 @@ bool ActiveRuns::end(RunRecord *run, RunState outcome, ErrorCode code, const QSt
 void ActiveRuns::continueAfter(RunRecord *run, qint64 delayMs)
 {
     run->stage = RunRecord::Stage::BetweenSteps;
+    ++m_betweenSteps;
     RunTicket *t = run->ticket;
     t->stepTimer = m_p.timers->callAfter(delayMs, [this, run, t] {
         t->stepTimer = 0;
+        --m_betweenSteps;
         ++t->step;
         dispatchStep(run);
     });
@@ -188,6 +190,7 @@ void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
     case RunRecord::Stage::BetweenSteps:
         if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
             return;
+        --m_betweenSteps;
         m_p.timers->cancel(run->ticket->stepTimer);
         m_p.pump->release(run);
         recycle(run);
@@ -209,6 +212,7 @@ void ActiveRuns::park(RunRecord *run)
     if (run->queue)
         run->queue->takeActive(run);
     if (run->stage == RunRecord::Stage::BetweenSteps) {
+        --m_betweenSteps;
         m_p.timers->cancel(run->ticket->stepTimer);
         m_p.pump->release(run);
         recycle(run);

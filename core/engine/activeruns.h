@@ -60,6 +60,8 @@ public:
     int executing() const { return m_executing; }
     /// Of those, the runs already resolved or parked, whose result nobody waits for.
     int awaitingReturn() const { return m_awaitingReturn; }
+    /// Runs in flight: executing (and wanted) or waiting between steps.
+    int inFlight() const { return m_executing - m_awaitingReturn + m_betweenSteps; }
 
     /// A worker reported this ticket back. Returns its run.
     RunRecord *returned(RunTicket *ticket);
@@ -95,6 +97,7 @@ private:
     std::vector<RunTicket *> m_started;
     int m_executing = 0;
     int m_awaitingReturn = 0;
+    int m_betweenSteps = 0;
 };
 
 } // namespace Yard

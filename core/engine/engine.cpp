@@ -103,6 +103,11 @@ bool Engine::isStopping() const
     return d->shutdown.isStopping();
 }
 
+Error Engine::shutdownResult() const
+{
+    return d->shutdown.result();
+}
+
 void Engine::batch(const std::function<void()> &fn)
 {
     Turn turn(this);

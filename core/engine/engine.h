@@ -95,6 +95,9 @@ public:
     /// `done` is called once everything is durable.
     void shutdown(int deadlineMs, std::function<void()> done = {});
     bool isStopping() const;
+    /// After shutdown: an error naming how many accepted runs could not be written, if writes
+    /// still failed (the program should exit non-zero).
+    Error shutdownResult() const;
 
     // State ----------------------------------------------------------------------------------
     const PauseState &pauseState() const;

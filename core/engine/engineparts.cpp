@@ -34,9 +34,9 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
                &changes, &intake})
     , settings({store, &sessions, &queues, &lanes, &events, &changes, &options})
-    , shutdown(timers, runs, active, store, [this] { return queued(); })
-    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events,
-               [this] { return shutdown.isStopping(); }, &turnTimer})
+    , shutdown(timers, runs, active, store, [this] { return queued(); },
+               [this] { return counters.completed + counters.failed + counters.cancelled; })
+    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &turnTimer})
     , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
                    [this] { return lanes.running(); }})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,

@@ -39,6 +39,7 @@ public:
     bool forwarding = false;
     QString location;
     std::atomic<bool> running{false};
+    Error shutdownResult; ///< what the engine's shutdown reported
     bool pendingFull = false;
 };
 
@@ -197,10 +198,10 @@ void Scheduler::setDemoRunning(bool running)
     });
 }
 
-void Scheduler::shutdown(int deadlineMs)
+Error Scheduler::shutdown(int deadlineMs)
 {
     if (!d->anchor)
-        return;
+        return d->shutdownResult;
     Private *p = d.get();
     QMetaObject::invokeMethod(
         d->anchor,
@@ -217,6 +218,8 @@ void Scheduler::shutdown(int deadlineMs)
                 if (!idle)
                     qCWarning(lcEngine) << "some handlers did not stop after cancellation; "
                                            "leaving them to the process exit";
+                if (p->engine)
+                    p->shutdownResult = p->engine->shutdownResult();
                 if (idle) {
                     delete p->engine;
                     delete p->executor;
@@ -243,6 +246,7 @@ void Scheduler::shutdown(int deadlineMs)
     d->thread.wait();
     delete d->anchor;
     d->anchor = nullptr;
+    return d->shutdownResult;
 }
 
 QString Scheduler::storeLocation() const

@@ -62,8 +62,9 @@ public:
     }
 
     /// Graceful shutdown (SPEC Q12): in-flight runs get `deadlineMs` to finish, queued work stays
-    /// durable. Blocks until the engine thread is gone. Idempotent.
-    void shutdown(int deadlineMs = 5000);
+    /// durable. Blocks until the engine thread is gone. Idempotent. Returns an error if accepted
+    /// work could not be written (the store's writes still failed).
+    Error shutdown(int deadlineMs = 5000);
     bool isRunning() const;
 
     /// Where the data lives ("in memory" or the database path).

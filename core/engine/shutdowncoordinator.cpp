@@ -13,12 +13,14 @@ using namespace Qt::StringLiterals;
 namespace Yard {
 
 ShutdownCoordinator::ShutdownCoordinator(TurnTimers &timers, RunTable &runs, ActiveRuns &active,
-                                         Store *store, std::function<int()> queued)
+                                         Store *store, std::function<int()> queued,
+                                         std::function<quint64()> finished)
     : m_timers(timers)
     , m_runs(runs)
     , m_active(active)
     , m_store(store)
     , m_queued(std::move(queued))
+    , m_finished(std::move(finished))
 {}
 
 ShutdownCoordinator::~ShutdownCoordinator()
@@ -56,27 +58,44 @@ void ShutdownCoordinator::begin(int deadlineMs, std::function<void()> done)
     if (m_stopping)
         return;
     m_stopping = true;
-    // Runs between steps hold no thread: park them now, with their saved state.
-    m_parked = parkAll(RunRecord::Stage::BetweenSteps);
+    m_finishedBefore = m_finished();
+    const int inFlight = m_active.inFlight();
+    if (inFlight > 0)
+        qCInfo(lcEngine).noquote() << u"shutting down: %1 runs in flight get up to %2 s to finish"_s
+                                          .arg(inFlight)
+                                          .arg(double(deadlineMs) / 1000.0, 0, 'f', 1);
     m_deadline = m_timers.callAfter(qMax(0, deadlineMs), [this] {
         m_deadline = 0;
+        // Time is up: what is still in flight is interrupted, with its saved state.
+        m_parked += parkAll(RunRecord::Stage::BetweenSteps);
         m_parked += parkAll(RunRecord::Stage::Executing);
     });
 }
 
 void ShutdownCoordinator::check()
 {
-    if (!m_stopping || m_stopped)
-        return;
-    if (m_active.executing() - m_active.awaitingReturn() > 0)
+    if (!m_stopping || m_stopped || m_active.inFlight() > 0)
         return;
     m_timers.cancel(m_deadline);
     m_stopped = true;
     m_store->commitAsync();
-    if (Error e = m_store->flush(); e.isError())
-        qCWarning(lcEngine).noquote() << "shutdown: final store flush failed:" << e.toString();
-    qCInfo(lcEngine) << "shut down;" << m_queued() + m_parked
-                     << "unfinished runs stay queued for the next start";
+    const Error flushed = m_store->flush();
+    const quint64 finished = m_finished() - m_finishedBefore;
+    const int queued = m_queued();
+    const QString done = u"%1 in-flight runs finished, %2 were interrupted"_s.arg(finished).arg(m_parked);
+    if (flushed.isError()) {
+        m_result = Error::make(ErrorCode::StoreFailed,
+                               u"%1 accepted runs were not written to %2 (%3)"_s
+                                   .arg(m_store->unwrittenRuns())
+                                   .arg(m_store->location(), flushed.message));
+        qCCritical(lcEngine).noquote() << "shut down:" << done << "-" << m_result.message;
+    } else if (!m_store->persistsRuns()) {
+        qCInfo(lcEngine).noquote() << u"shut down: %1; %2 queued runs are discarded (in memory: "
+                                      "nothing is kept)"_s.arg(done).arg(queued + m_parked);
+    } else {
+        qCInfo(lcEngine).noquote() << u"shut down: %1 and resume on the next start; %2 queued "
+                                      "runs stay queued for it"_s.arg(done).arg(queued);
+    }
     if (m_done) {
         auto done = std::move(m_done);
         done();

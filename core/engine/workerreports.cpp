@@ -88,13 +88,8 @@ void WorkerReports::finished(RunTicket *ticket)
                         outcome.text);
         return;
     case Outcome::Kind::ContinueAfter:
-        if (m_p.stopping()) {
-            // Its worker is back: it is between steps, holding no thread, and parks as such.
-            run->stage = RunRecord::Stage::BetweenSteps;
-            m_p.active->park(run);
-        } else {
-            m_p.active->continueAfter(run, outcome.delayMs);
-        }
+        // Also while shutting down: a run in flight may finish until the deadline (SPEC Q12).
+        m_p.active->continueAfter(run, outcome.delayMs);
         return;
     case Outcome::Kind::Yielded:
         m_p.active->yielded(run);

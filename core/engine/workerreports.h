@@ -37,8 +37,6 @@ public:
         RunTable *runs;
         RunResolver *resolver;
         TurnEvents *events;
-        /// True once shutdown began: a run that asks for another step is parked instead.
-        std::function<bool()> stopping;
         /// Started when the current turn began: the budget counts from there.
         const QElapsedTimer *turnTimer;
     };

@@ -17,7 +17,7 @@ class tst_ShutdownCoordinator : public QObject
 
 private Q_SLOTS:
     void waitsForExecutingRunsThenParksThem();
-    void runsBetweenStepsParkAtOnce();
+    void runsBetweenStepsGetTheDeadlineToo();
     void doneOnceAndAgainAfterStopped();
     void nothingStartsOrIsAccepted();
 };
@@ -43,20 +43,25 @@ void tst_ShutdownCoordinator::waitsForExecutingRunsThenParksThem()
     QCOMPARE(f.store->runs.value(slow).state, RunState::Queued); // resumes next start
 }
 
-void tst_ShutdownCoordinator::runsBetweenStepsParkAtOnce()
+void tst_ShutdownCoordinator::runsBetweenStepsGetTheDeadlineToo()
 {
     PartsFixture f;
     const RunId id = f.submit(0);
     f.finish(id, Outcome::continueAfter(10'000));
     int done = 0;
     f.turn([&] {
-        f.parts->shutdown.begin(60'000, [&done] { ++done; });
+        f.parts->shutdown.begin(3000, [&done] { ++done; });
         return 0;
     });
-    QCOMPARE(done, 1); // nothing executes: stopped at once
+    QCOMPARE(done, 0); // in flight, though it holds no thread
+    f.advance(2999);
+    QCOMPARE(done, 0);
+    f.advance(1);
+    QCOMPARE(done, 1);
     QCOMPARE(f.ofRun(id).last().type, EventType::RunInterrupted);
     QCOMPARE(f.parts->lanes.running(), 0);
     QVERIFY(!f.parts->runs.find(id));
+    QVERIFY(!f.parts->shutdown.result().isError());
 }
 
 void tst_ShutdownCoordinator::doneOnceAndAgainAfterStopped()
