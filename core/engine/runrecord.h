@@ -59,7 +59,7 @@ struct alignas(64) RunRecord
     SessionQueue *queue = nullptr;      ///< Not owning. nullptr for runs bound to no session.
     std::unique_ptr<RunDetail> detail;  ///< Owning; nullptr while every cold field is empty.
     quint16 attempt = 1;
-    quint16 maxAttempts = 1;
+    quint16 maxAttempts = 3;
     quint16 handler = 0; ///< HandlerTable id
     quint16 lane = 0;    ///< LaneSet index
     Priority priority = Priority::Normal;

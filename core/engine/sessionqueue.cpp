@@ -145,7 +145,10 @@ void SessionQueue::startAvailable()
             m_host->resolveQueued(head, ErrorCode::MessageStale, u"enqueued before a cancel-all"_s);
             continue;
         }
-        m_staleCutoff = 0; // goclaw: the cutoff clears at the first fresh message
+        if (m_staleCutoff != 0) {
+            m_staleCutoff = 0; // goclaw: the cutoff clears at the first fresh message
+            m_host->staleCutoffChanged(this, 0);
+        }
         if (m_config.mode == QueueMode::Collect) {
             while (m_head) {
                 RunRecord *next = popFront();
@@ -209,6 +212,7 @@ int SessionQueue::cancelAll()
 {
     m_lastActivity = m_host->now();
     m_staleCutoff = m_host->now();
+    m_host->staleCutoffChanged(this, m_staleCutoff);
     std::vector<RunRecord *> active;
     active.swap(m_active);
     for (RunRecord *r : active)

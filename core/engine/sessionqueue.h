@@ -30,6 +30,8 @@ public:
     virtual void armDebounce(SessionQueue *queue, TimeMs at) = 0;
     /// Effective concurrency right now (SPEC Q6 adaptive throttle).
     virtual int effectiveConcurrency(const SessionQueue &queue) const = 0;
+    /// The stale cutoff was set or cleared (0): keep it with the session.
+    virtual void staleCutoffChanged(SessionQueue *queue, TimeMs cutoff) = 0;
     virtual TimeMs now() const = 0;
 };
 
@@ -53,6 +55,9 @@ public:
     void setConfig(const QueueConfig &config);
     bool isPaused() const { return m_paused; }
     void setPaused(bool paused);
+    /// Cancel-all's cutoff, as the session keeps it (restart, eviction); 0 = none.
+    TimeMs staleCutoff() const { return m_staleCutoff; }
+    void setStaleCutoff(TimeMs cutoff) { m_staleCutoff = cutoff; }
 
     int queuedCount() const { return m_pendingCount; }
     int activeCount() const { return int(m_active.size()); }

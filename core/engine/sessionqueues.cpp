@@ -90,6 +90,7 @@ Expected<SessionQueue *> SessionQueues::open(SessionId id)
     SessionQueue *raw = queue.get();
     raw->setConfig(configOf(*s));
     raw->setPaused(s->paused);
+    raw->setStaleCutoff(s->staleCutoff);
     m_live.emplace(id, LiveSession{std::move(queue), 0});
     return raw;
 }
@@ -176,6 +177,16 @@ void SessionQueues::armDebounce(SessionQueue *queue, TimeMs at)
         found->second.queue->debounceFired();
         m_p.changes->mark(id);
     });
+}
+
+void SessionQueues::staleCutoffChanged(SessionQueue *queue, TimeMs cutoff)
+{
+    const Session *found = m_p.sessions->find(queue->id());
+    if (!found || found->staleCutoff == cutoff)
+        return;
+    Session s = *found;
+    s.staleCutoff = cutoff;
+    m_p.sessions->update(s);
 }
 
 int SessionQueues::effectiveConcurrency(const SessionQueue &queue) const

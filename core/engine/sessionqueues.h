@@ -88,6 +88,7 @@ private:
     void admitToLane(RunRecord *run) override;
     void armDebounce(SessionQueue *queue, TimeMs at) override;
     int effectiveConcurrency(const SessionQueue &queue) const override;
+    void staleCutoffChanged(SessionQueue *queue, TimeMs cutoff) override;
     TimeMs now() const override;
 
     void evictIdle();

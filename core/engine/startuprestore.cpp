@@ -50,6 +50,7 @@ Error StartupRestore::restore()
         m_p.pause->restore(state.settings.value(PauseControl::kSettingKey));
 
     int recovered = 0;
+    int abandoned = 0;
     const qsizetype open = state.openRuns.size();
     for (Run &stored : state.openRuns) {
         const RunState was = stored.state;
@@ -57,6 +58,14 @@ Error StartupRestore::restore()
         bool sessionGone = false;
         RunRecord *run = m_p.control->revive(std::move(stored), &sessionGone);
         if (was == RunState::Running || was == RunState::Claimed) {
+            if (run->attempt >= run->maxAttempts) {
+                // A run that keeps taking the process down must not loop forever.
+                if (m_p.resolver->finish(run, RunState::Failed, ErrorCode::Interrupted,
+                                         u"interrupted by %1 restarts; not retried"_s.arg(run->attempt)))
+                    m_p.runs->destroy(run);
+                ++abandoned;
+                continue;
+            }
             // Its worker died with the previous process: run it again (at least once, SPEC R1).
             ++run->attempt;
             ++recovered;
@@ -75,8 +84,12 @@ Error StartupRestore::restore()
         m_p.control->place(run);
     }
     if (open > 0)
-        qCInfo(lcEngine) << "resumed" << open << "runs from the store," << recovered
+        qCInfo(lcEngine) << "resumed" << open - abandoned << "runs from the store," << recovered
                          << "of them interrupted mid-run";
+    if (abandoned > 0)
+        qCWarning(lcEngine) << abandoned
+                            << "runs were interrupted by restarts as often as their attempts allow "
+                               "and end failed (not retried)";
     return {};
 }
 

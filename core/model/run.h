@@ -23,7 +23,7 @@ struct Run
     Priority priority = Priority::Normal;
     RunState state = RunState::Queued;
     int attempt = 1;
-    int maxAttempts = 1;
+    int maxAttempts = 3; ///< attempts in all, restarts included (SPEC J4 default)
     QString input;           ///< message text (concatenated in collect mode)
     QByteArray payloadJson;  ///< handler parameters, a compact JSON object
     QString result;          ///< handler's result text on success

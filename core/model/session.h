@@ -35,6 +35,9 @@ struct Session
     QString lane;                      ///< default lane for the session's runs; empty = main
     qint64 transcriptChars = 0;        ///< running total, feeds the default token estimate
     bool paused = false;               ///< operator paused this session's queue (SPEC D7)
+    /// Cancel-all's stale cutoff (SPEC Q9): messages sent before it are stale; 0 = none. Kept
+    /// with the session so it survives the queue's eviction and a restart.
+    TimeMs staleCutoff = 0;
 };
 
 /// One durable transcript message, ordered per session by id.

@@ -113,6 +113,13 @@ const QList<QStringList> &migrations()
         {
             u"DROP INDEX IF EXISTS runs_by_state"_s,
         },
+        // v4: cancel-all's stale cutoff is kept with its session (SPEC Q9); runs that never
+        // chose a max attempts get the default of 3, which also bounds restarts (crash loops).
+        {
+            u"ALTER TABLE sessions ADD COLUMN stale_cutoff INTEGER NOT NULL DEFAULT 0"_s,
+            u"UPDATE runs SET max_attempts = 3 WHERE max_attempts <= 1 AND state IN "
+            "('scheduled', 'queued', 'claimed', 'running', 'retry_wait')"_s,
+        },
     };
     return list;
 }

@@ -20,7 +20,7 @@ namespace Yard::SqliteRows {
 
 const char16_t kSessionColumns[] =
     u"id, key, agent, workspace, channel, type, state, prompting, capabilities, created_at, "
-    u"last_activity_at, queue_config, lane, transcript_chars, paused";
+    u"last_activity_at, queue_config, lane, transcript_chars, paused, stale_cutoff";
 const char16_t kMessageColumns[] = u"id, session_id, role, content, metadata, created_at";
 const char16_t kRunColumns[] =
     u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
@@ -94,6 +94,7 @@ Session sessionFromQuery(const QSqlQuery &q)
     s.lane = q.value(12).toString();
     s.transcriptChars = q.value(13).toLongLong();
     s.paused = q.value(14).toBool();
+    s.staleCutoff = q.value(15).toLongLong();
     return s;
 }
 
@@ -164,6 +165,7 @@ void bindSession(QSqlQuery &q, const Session &s)
     q.bindValue(12, text(s.lane));
     q.bindValue(13, s.transcriptChars);
     q.bindValue(14, int(s.paused));
+    q.bindValue(15, s.staleCutoff);
 }
 
 QString runUpsertSql()

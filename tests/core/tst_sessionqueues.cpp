@@ -19,6 +19,7 @@ private Q_SLOTS:
     void throttleFollowsTheContextWindow();
     void idleQueuesLeaveMemory();
     void defaultsReachLiveQueues();
+    void staleCutoffSurvivesEvictionAndRestart();
 };
 
 void tst_SessionQueues::openedOnDemandWithTheSessionsSettings()
@@ -105,6 +106,34 @@ void tst_SessionQueues::defaultsReachLiveQueues()
     });
     QCOMPARE(f.parts->queues.live(plain)->config().cap, 50);
     QCOMPARE(f.parts->queues.live(own)->config().cap, 2); // its override still wins
+}
+
+void tst_SessionQueues::staleCutoffSurvivesEvictionAndRestart()
+{
+    PartsFixture f;
+    f.turn([&] {
+        f.parts->queues.startEviction();
+        return 0;
+    });
+    const SessionId s = f.session(u"s"_s);
+    f.advance(1000);
+    const TimeMs sentBefore = f.clock.now() - 500; // a message on its way before the cancel-all
+    QVERIFY(f.turn([&] { return f.parts->control.cancelAll(s); }));
+    QCOMPARE(f.parts->sessions.find(s)->staleCutoff, f.clock.now());
+    f.advance(46'000); // the idle queue leaves memory (swept every 15 s once idle for 30 s)
+    QCOMPARE(f.parts->queues.live(s), nullptr);
+    RunSubmission late;
+    late.sessionId = s;
+    late.handler = u"noop"_s;
+    late.submittedAt = sentBefore;
+    const Expected<RunId> r = f.turn([&] { return f.parts->intake.submitRun(late); });
+    QCOMPARE(r.error().code, ErrorCode::MessageStale); // the cutoff came back with the queue
+    // And it is stored with the session, for the next process.
+    f.turn([&] { return f.parts->store->commitAsync(); });
+    QCOMPARE(f.store->loadSession(s)->staleCutoff, f.parts->sessions.find(s)->staleCutoff);
+    // The first fresh message clears it, also on disk.
+    QVERIFY(f.submit(s) != 0);
+    QCOMPARE(f.parts->sessions.find(s)->staleCutoff, TimeMs(0));
 }
 
 QTEST_GUILESS_MAIN(tst_SessionQueues)

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void queuedRunsReturnInOrder();
     void interruptedRunsRunAgainWithTheNextAttempt();
     void runOfAGoneSessionFailsAndKeepsItsSession();
+    void aRunThatKeepsCrashingTheProcessIsNotRetriedForever();
     void lanesAndQueueDefaultsComeBack();
 };
 
@@ -90,6 +91,27 @@ void tst_StartupRestore::runOfAGoneSessionFailsAndKeepsItsSession()
     QCOMPARE(row.errorCode, ErrorCode::SessionNotFound);
     QCOMPARE(row.sessionId, SessionId(9)); // the row still names it
     QVERIFY(!f.parts->runs.find(30));
+}
+
+void tst_StartupRestore::aRunThatKeepsCrashingTheProcessIsNotRetriedForever()
+{
+    PartsFixture f(PartsFixture::defaultOptions(), [](RecordingStore &store) {
+        Run last = stored(40, 0, RunState::Running, 100);
+        last.attempt = 3; // its third attempt was interrupted too
+        last.maxAttempts = 3;
+        Run more = stored(41, 0, RunState::Running, 100);
+        more.attempt = 2;
+        more.maxAttempts = 3;
+        store.state.openRuns = {last, more};
+    });
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"1 runs were interrupted by restarts"_s));
+    QVERIFY(!f.restore().isError());
+    const Run row = f.store->runs.value(40);
+    QCOMPARE(row.state, RunState::Failed);
+    QCOMPARE(row.error, u"interrupted by 3 restarts; not retried"_s);
+    QVERIFY(!f.parts->runs.find(40));
+    QVERIFY(f.executor.isHeld(41)); // one attempt left: it runs again
+    QCOMPARE(f.parts->runs.find(41)->attempt, quint16(3));
 }
 
 void tst_StartupRestore::lanesAndQueueDefaultsComeBack()
