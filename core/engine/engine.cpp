@@ -75,6 +75,8 @@ Error Engine::start()
                             &d->resolver, &d->runs});
     if (Error e = restore.restore(); e.isError())
         return e;
+    if (Error e = d->intake.prepareIds(); e.isError())
+        return e;
     d->storeHealth.attach();
     d->queues.startEviction();
     d->statsTicker.start();

@@ -30,7 +30,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
               &options})
     , intake({&time, store, &sessions, &queues, &runs, &resolver, &pump, &lanes, &handlers, &events,
-              &changes, &counters, &options})
+              &changes, &counters, &options, &durability})
     , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
                &changes, &intake})
     , settings({store, &sessions, &queues, &lanes, &events, &changes, &options})

@@ -2,6 +2,7 @@
 #include "intake.h"
 
 #include "admissionpump.h"
+#include "durabilitytracker.h"
 #include "enginestatus.h"
 #include "handlertable.h"
 #include "laneset.h"
@@ -22,11 +23,13 @@ using namespace Qt::StringLiterals;
 namespace Yard {
 
 namespace {
-constexpr int kIdBlock = 1024; ///< run ids reserved from the store at a time
+constexpr qint64 kFirstIdBlock = 4096;       ///< run ids reserved from the store at a time…
+constexpr qint64 kLargestIdBlock = 1 << 22;  ///< …growing when submissions outrun the disk
 } // namespace
 
 Intake::Intake(const Parts &parts)
     : m_p(parts)
+    , m_blockSize(kFirstIdBlock)
 {}
 
 Error Intake::reject(ErrorCode code, SessionId session, const QString &why)
@@ -72,18 +75,54 @@ Expected<Session> Intake::createSession(const SessionSpec &spec)
     return s;
 }
 
+void Intake::reserveAhead()
+{
+    Expected<RunId> first = m_p.store->reserveRunIds(m_blockSize);
+    if (!first) {
+        qCWarning(lcEngine).noquote() << "cannot reserve run ids:" << first.error().toString();
+        return;
+    }
+    const quint64 token = ++m_tokens;
+    m_ahead = IdBlock{first.value(), first.value() + m_blockSize, false, token};
+    m_p.durability->whenDurable([this, token] {
+        if (m_ahead.token == token)
+            m_ahead.durable = true;
+    });
+}
+
+Error Intake::prepareIds()
+{
+    reserveAhead();
+    if (Error e = m_p.store->flush(); e.isError())
+        return e;
+    m_ahead.durable = true;
+    m_current = m_ahead;
+    m_ahead = {};
+    return {};
+}
+
 RunId Intake::nextRunId()
 {
-    if (m_nextId >= m_endId) {
-        Expected<RunId> first = m_p.store->reserveRunIds(kIdBlock);
-        if (!first) {
-            qCWarning(lcEngine).noquote() << "cannot reserve run ids:" << first.error().toString();
+    if (m_current.next >= m_current.end) {
+        if (m_ahead.end == 0)
+            reserveAhead();
+        if (m_ahead.end == 0)
             return 0;
+        if (!m_ahead.durable) {
+            // Submissions used a whole block before the disk confirmed the next one. The only
+            // wait on the disk in the engine, and the next blocks are bigger so it stays rare.
+            if (Error e = m_p.store->flush(); e.isError())
+                return 0;
+            m_ahead.durable = true;
+            m_blockSize = qMin(m_blockSize * 4, kLargestIdBlock);
         }
-        m_nextId = first.value();
-        m_endId = m_nextId + kIdBlock;
+        m_current = m_ahead;
+        m_ahead = {};
     }
-    return m_nextId++;
+    const RunId id = m_current.next++;
+    if (m_ahead.end == 0 && (m_current.end - m_current.next) * 2 <= m_blockSize)
+        reserveAhead();
+    return id;
 }
 
 RunRecord *Intake::newRecord(const QString &handler, const QString &input, const QString &lane,

@@ -11,6 +11,7 @@
 namespace Yard {
 
 class AdmissionPump;
+class DurabilityTracker;
 class HandlerTable;
 class LaneSet;
 class RunResolver;
@@ -59,11 +60,15 @@ public:
         SessionChanges *changes;
         EngineCounters *counters;
         const EngineOptions *options;
+        DurabilityTracker *durability;
     };
     explicit Intake(const Parts &parts); ///< Not owning any of them.
 
     /// Gates are asked in the order they were added. Not owning.
     void addGate(const AcceptanceGate *gate) { m_gates.push_back(gate); }
+
+    /// At start: the first block of run ids, durably reserved (waits for the disk once).
+    Error prepareIds();
 
     Expected<Session> createSession(const SessionSpec &spec);
     Expected<SubmitReceipt> submitMessage(const MessageRequest &request);
@@ -78,13 +83,25 @@ private:
     RunRecord *newRecord(const QString &handler, const QString &input, const QString &lane,
                          Priority priority, TimeMs submittedAt, const QByteArray &payload);
     RunId nextRunId();
+    void reserveAhead();
     Expected<RunId> enqueue(RunRecord *run, SessionQueue *queue, const MessageRequest *message,
                             MessageId *messageId);
 
     Parts m_p;
     std::vector<const AcceptanceGate *> m_gates;
-    RunId m_nextId = 0; ///< next id of the reserved block
-    RunId m_endId = 0;  ///< one past the reserved block
+    /// Run ids are handed out only from blocks whose reservation is on disk, so a crash can
+    /// never give an id twice; the next block is reserved while half of the current one is left.
+    struct IdBlock
+    {
+        RunId next = 0;
+        RunId end = 0; ///< one past the block
+        bool durable = false;
+        quint64 token = 0;
+    };
+    IdBlock m_current;
+    IdBlock m_ahead;
+    qint64 m_blockSize;
+    quint64 m_tokens = 0;
 };
 
 } // namespace Yard

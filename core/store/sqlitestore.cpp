@@ -170,7 +170,7 @@ Expected<StoredState> SqliteStore::loadState()
         || !q.next())
         return fail(u"id counters"_s);
     state.maxRunId = q.value(0).toLongLong();
-    noteHighestRunId(state.maxRunId);
+    noteHighestRunId(state);
     state.maxSessionId = q.value(1).toLongLong();
     state.maxMessageId = q.value(2).toLongLong();
     return state;

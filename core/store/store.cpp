@@ -40,11 +40,20 @@ void Store::notifyWritesRecovered(qint64 failedForMs)
         m_observer->writesRecovered(failedForMs);
 }
 
-Expected<RunId> Store::reserveRunIds(int count)
+const QString Store::kReservedRunIdsKey = QStringLiteral("ids.runs.reserved");
+
+Expected<RunId> Store::reserveRunIds(qint64 count)
 {
     const RunId first = m_lastRunId + 1;
-    m_lastRunId += qMax(1, count);
+    m_lastRunId += qMax<qint64>(1, count);
+    append(SettingSet{kReservedRunIdsKey, QString::number(m_lastRunId)});
     return first;
+}
+
+void Store::noteHighestRunId(const StoredState &state)
+{
+    noteHighestRunId(state.maxRunId);
+    noteHighestRunId(state.settings.value(kReservedRunIdsKey).toLongLong());
 }
 
 } // namespace Yard

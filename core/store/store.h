@@ -94,9 +94,13 @@ public:
     virtual std::optional<Run> loadRun(RunId id) = 0;
 
     /// `count` run ids no one has used, in one ascending block; returns the first. Call after
-    /// loadState(). The default serves a store one process owns (SQLite, memory): it counts on
-    /// from the highest id loadState() saw.
-    virtual Expected<RunId> reserveRunIds(int count);
+    /// loadState(). The reservation is durable once the batch it is appended to is committed
+    /// (the engine hands out a block only then), so no id is ever given twice, crash or not.
+    /// The default serves a store one process owns (SQLite, memory): it counts on from the
+    /// highest id loadState() saw, stored or reserved, and records the new high-water mark.
+    virtual Expected<RunId> reserveRunIds(qint64 count);
+    /// The settings key of the run-id high-water mark.
+    static const QString kReservedRunIdsKey;
 
 protected:
     virtual void submit(MutationBatch &&batch, quint64 seq) = 0;
@@ -107,8 +111,10 @@ protected:
     bool hasBuffered() const { return !m_buffer.empty(); }
     /// What was appended and not handed over yet (newest last).
     const MutationBatch &buffered() const { return m_buffer; }
-    /// loadState() implementations report the highest run id they found.
+    /// loadState() implementations report the highest run id they found (stored or reserved).
     void noteHighestRunId(RunId id) { m_lastRunId = qMax(m_lastRunId, id); }
+    /// The same from a loaded state: its runs' highest id and the reservation mark.
+    void noteHighestRunId(const StoredState &state);
 
 private:
     RunId m_lastRunId = 0;

@@ -23,7 +23,7 @@ private Q_SLOTS:
     void messageCreatesSessionByKeyAndTranscript();
     void freeRunGoesStraightToItsLane();
     void namesAreResolvedOnce();
-    void idsComeFromTheStoreInBlocks();
+    void idsAreNeverReusedAfterACrash();
 };
 
 void tst_Intake::closedSessionRejectsMessagesAndRunsAlike_data()
@@ -132,18 +132,29 @@ void tst_Intake::namesAreResolvedOnce()
     QCOMPARE(f.store->runs.value(id).lane, u"team"_s);
 }
 
-void tst_Intake::idsComeFromTheStoreInBlocks()
+void tst_Intake::idsAreNeverReusedAfterACrash()
 {
-    PartsFixture f(PartsFixture::defaultOptions(), [](RecordingStore &store) {
-        store.state.maxRunId = 5000; // what an earlier process left
+    QHash<QString, QString> survived;
+    QVector<RunId> handedOut;
+    {
+        PartsFixture first(PartsFixture::defaultOptions(), [](RecordingStore &store) {
+            store.state.maxRunId = 5000; // what an earlier process left
+        });
+        QVERIFY(!first.restore().isError());
+        for (int i = 0; i < 3; ++i)
+            handedOut << first.submit(0);
+        QCOMPARE(handedOut.first(), RunId(5001));
+        // The block was reserved on disk before its first id was handed out.
+        QVERIFY(first.store->settings.value(Store::kReservedRunIdsKey).toLongLong() >= handedOut.last());
+        survived = first.store->settings; // a crash now: the runs' rows never reached the disk
+    }
+    PartsFixture next(PartsFixture::defaultOptions(), [&survived](RecordingStore &store) {
+        store.state.maxRunId = 5000;
+        store.state.settings = survived;
     });
-    QVERIFY(!f.restore().isError());
-    const RunId first = f.submit(0);
-    const RunId second = f.submit(0);
-    QCOMPARE(first, RunId(5001));
-    QCOMPARE(second, RunId(5002));
-    // The store was asked once for a block, not once a run.
-    QCOMPARE(f.store->reserveRunIds(1).value(), RunId(5001 + 1024));
+    QVERIFY(!next.restore().isError());
+    const RunId fresh = next.submit(0);
+    QVERIFY2(fresh > handedOut.last(), qPrintable(QString::number(fresh))); // never given twice
 }
 
 QTEST_GUILESS_MAIN(tst_Intake)

@@ -48,7 +48,7 @@ Expected<StoredState> RecordingStore::loadState()
         s.lanes.append(l);
     for (const Run &r : std::as_const(s.openRuns))
         s.maxRunId = qMax(s.maxRunId, r.id);
-    noteHighestRunId(s.maxRunId);
+    noteHighestRunId(s);
     return s;
 }
 
