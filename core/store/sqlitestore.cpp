@@ -118,6 +118,11 @@ Error SqliteStore::flush()
     return m_writer->flush();
 }
 
+void SqliteStore::setMaxSize(qint64 bytes)
+{
+    m_writer->setMaxSize(bytes);
+}
+
 WriterStats SqliteStore::writerStats() const
 {
     return m_writer->stats();

@@ -37,6 +37,10 @@ public:
     std::optional<Run> loadRun(RunId id) override;
 
     WriterStats writerStats() const;
+    /// Caps the database file at about `bytes` (0 = no cap, the default); beyond it writes fail
+    /// as on a full disk and the scheduler pauses (SPEC R5). For quotas, and for testing what a
+    /// full disk does.
+    void setMaxSize(qint64 bytes);
 
     /// A connection for the calling thread (created on first use, closed with the store).
     QSqlDatabase connection();

@@ -99,6 +99,14 @@ void SqliteWriter::stop()
     wait();
 }
 
+void SqliteWriter::setMaxSize(qint64 bytes)
+{
+    QMutexLocker locker(&m_mutex);
+    m_maxSizeWanted = qMax<qint64>(0, bytes);
+    m_maxSize = -1;
+    m_wake.wakeOne(); // applied (and retried against) at once
+}
+
 WriterStats SqliteWriter::stats() const
 {
     QMutexLocker locker(&m_mutex);
@@ -199,6 +207,18 @@ void SqliteWriter::loop(QSqlDatabase &db, Statements &st)
                 m_work.push_back(std::move(b));
             m_incoming.clear();
             workSeq = m_submittedSeq;
+        }
+        qint64 maxSize = -1;
+        {
+            QMutexLocker locker(&m_mutex);
+            if (m_maxSize < 0)
+                maxSize = m_maxSize = m_maxSizeWanted;
+        }
+        if (maxSize >= 0) {
+            // SQLite's own cap (in pages); 0 lifts it. A cap below the current size keeps it.
+            QSqlQuery q(db);
+            q.exec(maxSize > 0 ? u"PRAGMA max_page_count = %1"_s.arg(qMax<qint64>(1, maxSize / 4096))
+                               : u"PRAGMA max_page_count = 4294967294"_s);
         }
         if (m_work.empty())
             continue;

@@ -57,6 +57,8 @@ public:
     Error flush();
     /// Stops after the work in hand is committed (or given up, if writes fail).
     void stop();
+    /// Caps the database at about `bytes` (0 = no cap): writes beyond it fail as on a full disk.
+    void setMaxSize(qint64 bytes);
 
     WriterStats stats() const;
     bool isFailing() const;
@@ -93,6 +95,8 @@ private:
     quint64 m_committedSeq = 0;
     bool m_stop = false;
     bool m_failing = false;
+    qint64 m_maxSize = -1; ///< -1: unchanged since applied
+    qint64 m_maxSizeWanted = 0;
     Error m_lastError;
     WriterStats m_stats;
 };

@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QSysInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
@@ -64,6 +66,9 @@ private Q_SLOTS:
     void badFilesAreRefusedUntouched_data();
     void badFilesAreRefusedUntouched();
     void groupCommitCoalescesRunRows();
+    void aSecondOwnerIsRefusedAndNamesTheFirst();
+    void aLockLeftByADeadProcessIsTakenOver();
+    void aDeviceIsNotADatabase();
     void statusUpdatesKeepIndexedKeysUnlessTheyChanged();
     void runsPersistQueuedRunningCompleted();
     void restartResumesQueuedRuns();
@@ -106,6 +111,9 @@ void tst_SqliteStore::badFilesAreRefusedUntouched_data()
     QTest::newRow("other SQLite database") << u"foreign"_s << u"not a Yardmaster one"_s;
     QTest::newRow("newer schema") << u"newer"_s << u"newer than this build supports"_s;
     QTest::newRow("unreadable") << u"unreadable"_s << u"cannot read database file"_s;
+    QTest::newRow("a page overwritten") << u"scribbled"_s << u"is damaged"_s;
+    QTest::newRow("runs table dropped") << u"dropped"_s << u"missing the table runs"_s;
+    QTest::newRow("truncated") << u"truncated"_s << u"is damaged"_s;
 }
 
 void tst_SqliteStore::badFilesAreRefusedUntouched()
@@ -126,6 +134,34 @@ void tst_SqliteStore::badFilesAreRefusedUntouched()
     } else if (kind == u"newer") {
         { QVERIFY(SqliteStore::open(path)); }
         execOn(path, {u"UPDATE schema_version SET version = 999"_s, u"PRAGMA wal_checkpoint(TRUNCATE)"_s});
+    } else if (kind == u"scribbled" || kind == u"dropped" || kind == u"truncated") {
+        {
+            auto t = engineOn(path);
+            const SessionId sid = t->session(u"s"_s);
+            for (int i = 0; i < 200; ++i)
+                t->send(sid, u"message %1 with some text to fill pages"_s.arg(i));
+            t->store->flush();
+        }
+        // Self-contained, so a read-only look needs no -wal/-shm files next to it.
+        execOn(path, {u"PRAGMA journal_mode = DELETE"_s});
+        if (kind == u"dropped") {
+            execOn(path, {u"DROP TABLE runs"_s});
+        } else {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            const qint64 size = f.size();
+            QVERIFY(size > 5 * 4096);
+            if (kind == u"truncated") {
+                QVERIFY(f.resize(size / 2));
+            } else {
+                QByteArray noise(4096, Qt::Uninitialized);
+                quint32 x = 12345;
+                for (char &c : noise)
+                    c = char((x = x * 1103515245 + 12345) >> 16);
+                QVERIFY(f.seek(3 * 4096));
+                f.write(noise);
+            }
+        }
     } else if (kind == u"unreadable") {
         if (::geteuid() == 0)
             QSKIP("root reads every file; permission errors cannot be produced");
@@ -145,6 +181,48 @@ void tst_SqliteStore::badFilesAreRefusedUntouched()
     QVERIFY2(store.error().message.contains(expect), qPrintable(store.error().message));
     QCOMPARE(fingerprint(path), before);
     QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files), filesBefore);
+}
+
+void tst_SqliteStore::aSecondOwnerIsRefusedAndNamesTheFirst()
+{
+    TempDatabase db;
+    auto first = SqliteStore::open(db.path());
+    QVERIFY(first);
+    const QByteArray before = fingerprint(db.path());
+    auto second = SqliteStore::open(db.path());
+    QVERIFY(!second);
+    QCOMPARE(second.error().code, ErrorCode::DatabaseInUse);
+    const QString why = second.error().message;
+    QVERIFY2(why.contains(db.path()) && why.contains(u"pid %1"_s.arg(QCoreApplication::applicationPid())),
+             qPrintable(why));
+    QCOMPARE(fingerprint(db.path()), before); // refused before touching anything
+    first = Error{};                          // the owner goes away…
+    QVERIFY(SqliteStore::open(db.path()));   // …and the file is free again
+}
+
+void tst_SqliteStore::aLockLeftByADeadProcessIsTakenOver()
+{
+    TempDatabase db;
+    { QVERIFY(SqliteStore::open(db.path())); }
+    // What a killed process leaves: a lock file naming a pid that no longer runs.
+    QProcess gone;
+    gone.start(u"true"_s);
+    QVERIFY(gone.waitForFinished());
+    const qint64 deadPid = gone.processId() ? gone.processId() : 999999;
+    QFile lock(db.path() + u".lock"_s);
+    QVERIFY(lock.open(QIODevice::WriteOnly));
+    lock.write(QByteArray::number(deadPid) + "\nyardmaster\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+    lock.close();
+    auto store = SqliteStore::open(db.path());
+    QVERIFY2(store, qPrintable(store.error().toString()));
+}
+
+void tst_SqliteStore::aDeviceIsNotADatabase()
+{
+    auto store = SqliteStore::open(u"/dev/null"_s);
+    QVERIFY(!store);
+    QCOMPARE(store.error().code, ErrorCode::InvalidDatabase);
+    QVERIFY2(store.error().message.contains(u"not a regular file"_s), qPrintable(store.error().message));
 }
 
 void tst_SqliteStore::groupCommitCoalescesRunRows()
