@@ -69,9 +69,8 @@ struct Options
     QString theme;
 };
 
-Options parse(QCoreApplication &app)
+void describe(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Yardmaster: operator console with an embedded scheduler for AI-agent work."_s);
     parser.addHelpOption();
@@ -86,6 +85,36 @@ Options parse(QCoreApplication &app)
     parser.addOption({u"config"_s,
                       u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
                       u"path"_s});
+}
+
+/// Checks the arguments before anything else (even the display check), so a mistyped option is
+/// named as such. Exits 2 with the problem.
+void checkArguments(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser parser;
+    describe(parser);
+    if (!parser.parse(args)) {
+        std::fprintf(stderr, "yardmaster: %s\nTry 'yardmaster --help'.\n", qPrintable(parser.errorText()));
+        std::exit(2);
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        std::fprintf(stderr, "yardmaster: unexpected argument \"%s\" (options start with --)\nTry 'yardmaster --help'.\n",
+                     qPrintable(parser.positionalArguments().first()));
+        std::exit(2);
+    }
+    if (parser.isSet(u"db"_s) && parser.value(u"db"_s).trimmed().isEmpty()) {
+        std::fprintf(stderr, "yardmaster: --db needs a database file path (use --in-memory to keep nothing)\n");
+        std::exit(2);
+    }
+}
+
+Options parse(QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    describe(parser);
     parser.process(app);
     Options o;
     o.headless = parser.isSet(u"headless"_s);
@@ -161,6 +190,7 @@ int runHeadless(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    checkArguments(argc, argv);
 #ifndef YARD_WITH_UI
     // Built without the console (-DYARD_BUILD_UI=OFF): the scheduler is all there is.
     return runHeadless(argc, argv);

@@ -3,9 +3,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+
+#include <cmath>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -17,10 +21,31 @@ QString defaultPath()
         .filePath(u"yardmaster/config.json"_s);
 }
 
+namespace {
+
+/// A JSON value as it was written, for error messages.
+QString written(const QJsonValue &v)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+}
+
+/// An integer in [min, max], or nullopt (range checked before any conversion).
+std::optional<qint64> integer(const QJsonValue &v, qint64 min, qint64 max)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (d < double(min) || d > double(max) || d != std::floor(d))
+        return std::nullopt;
+    return qint64(d);
+}
+
+} // namespace
+
 Error apply(const QString &path, EngineOptions &options, int *workerThreads, bool required)
 {
     auto fail = [&path](const QString &what) {
-        return Error::make(ErrorCode::InvalidRequest, u"config file %1: %2"_s.arg(path, what));
+        return Error::make(ErrorCode::InvalidConfig, u"config file %1: %2"_s.arg(path, what));
     };
     QFile file(path);
     if (!file.exists())
@@ -41,34 +66,46 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
     }
 
     EngineOptions result = options;
+    if (root.contains(u"lanes"_s) && !root.value(u"lanes"_s).isObject())
+        return fail(u"\"lanes\" must be an object of lane names and limits, like {\"main\": 30}, "
+                    "not %1"_s.arg(written(root.value(u"lanes"_s))));
     const QJsonObject lanes = root.value(u"lanes"_s).toObject();
     for (auto it = lanes.begin(); it != lanes.end(); ++it) {
-        const double v = it.value().toDouble(-1);
-        if (!it.value().isDouble() || v != double(int(v)))
-            return fail(u"lanes.%1 must be an integer limit"_s.arg(it.key()));
-        result.laneLimits.insert(it.key(), int(v));
+        if (it.key().trimmed().isEmpty())
+            return fail(u"lanes: a lane needs a name"_s);
+        const std::optional<qint64> v = integer(it.value(), 1, kMaxLaneLimit);
+        if (!v)
+            return fail(u"lanes.%1 must be a whole number of slots from 1 to %2, not %3"_s.arg(it.key())
+                            .arg(kMaxLaneLimit)
+                            .arg(written(it.value())));
+        result.laneLimits.insert(it.key(), int(*v));
     }
     if (root.contains(u"queue"_s)) {
         if (!root.value(u"queue"_s).isObject())
             return fail(u"\"queue\" must be an object"_s);
         const auto q = QueueConfigOverride::fromJson(root.value(u"queue"_s).toObject());
         if (!q)
-            return fail(q.error().message);
+            return fail(u"queue: "_s + q.error().message);
         result.defaultQueue = q->applyTo(result.defaultQueue);
     }
+    if (root.contains(u"context_windows"_s) && !root.value(u"context_windows"_s).isObject())
+        return fail(u"\"context_windows\" must be an object of agent names and token counts, not %1"_s
+                        .arg(written(root.value(u"context_windows"_s))));
     const QJsonObject windows = root.value(u"context_windows"_s).toObject();
     for (auto it = windows.begin(); it != windows.end(); ++it) {
-        const qint64 v = it.value().toInteger(-1);
-        if (v <= 0)
-            return fail(u"context_windows.%1 must be a positive number of tokens"_s.arg(it.key()));
-        result.contextWindows.insert(it.key(), v);
+        const std::optional<qint64> v = integer(it.value(), 1, qint64(1) << 40);
+        if (!v)
+            return fail(u"context_windows.%1 must be a positive whole number of tokens, not %2"_s.arg(
+                it.key(), written(it.value())));
+        result.contextWindows.insert(it.key(), *v);
     }
     if (root.contains(u"worker_threads"_s)) {
-        const int n = root.value(u"worker_threads"_s).toInt(-1);
-        if (n <= 0)
-            return fail(u"worker_threads must be a positive integer"_s);
+        const std::optional<qint64> n = integer(root.value(u"worker_threads"_s), 1, kMaxWorkerThreads);
+        if (!n)
+            return fail(u"worker_threads must be a whole number from 1 to %1, not %2"_s.arg(kMaxWorkerThreads)
+                            .arg(written(root.value(u"worker_threads"_s))));
         if (workerThreads)
-            *workerThreads = n;
+            *workerThreads = int(*n);
     }
     options = result;
     return {};

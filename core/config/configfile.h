@@ -5,6 +5,9 @@
 
 namespace Yard::ConfigFile {
 
+constexpr int kMaxLaneLimit = 100'000;
+constexpr int kMaxWorkerThreads = 1024;
+
 /// The default location: <config dir>/yardmaster/config.json (e.g. ~/.config/yardmaster).
 QString defaultPath();
 
@@ -16,8 +19,9 @@ QString defaultPath();
 ///       "context_windows": { "coder": 200000 },
 ///       "worker_threads": 64 }
 ///
-/// A missing file is fine when `required` is false. Errors name the file, the field and the
-/// bad value; nothing is applied from a file with an error.
+/// A missing file is fine when `required` is false. Errors (invalid_config) name the file, the
+/// field and the bad value as written; nothing is applied from a file with an error, and
+/// nothing is silently changed (a lane limit of 0 is an error here, not 2).
 Error apply(const QString &path, EngineOptions &options, int *workerThreads, bool required);
 
 } // namespace Yard::ConfigFile

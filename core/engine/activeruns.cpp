@@ -86,7 +86,7 @@ void ActiveRuns::startAdmitted(RunRecord *run)
         t->savedState = d->savedState;
     }
     t->handler = m_p.handlers->handler(run->handler);
-    t->hook = m_p.hook;
+    t->hook = *m_p.hook; // an immutable hook: workers read it while the engine may set another
     t->inbox = m_p.inbox;
     t->clock = m_p.time->clock();
     t->owner = run;

@@ -46,7 +46,7 @@ public:
         SessionManager *sessions;
         Executor *executor;
         Inbox *inbox;
-        const PreExecuteHook *hook;
+        const PreExecuteHook *const *hook; ///< the current hook, or nullptr
     };
     explicit ActiveRuns(const Parts &parts); ///< Not owning any of them.
     ~ActiveRuns() override;

@@ -70,6 +70,8 @@ Error Engine::start()
         return Error::make(ErrorCode::Stopped, u"the scheduler was shut down and cannot start again"_s);
     if (d->started)
         return {};
+    if (d->configError.isError())
+        return d->configError;
     Turn turn(this);
     StartupRestore restore({d->store, &d->sessions, &d->lanes, &d->pause, &d->options, &d->control,
                             &d->resolver, &d->runs});
@@ -77,6 +79,7 @@ Error Engine::start()
         return e;
     if (Error e = d->intake.prepareIds(); e.isError())
         return e;
+    d->executor->setAdmittedCapacity(d->lanes.totalLimit()); // lanes as configured and stored
     d->storeHealth.attach();
     d->queues.startEviction();
     d->statsTicker.start();
@@ -294,7 +297,12 @@ Error Engine::setLanePaused(const QString &name, bool paused)
 
 void Engine::setPreExecuteHook(PreExecuteHook hook)
 {
-    d->hook = std::move(hook);
+    if (!hook) {
+        d->hook = nullptr;
+        return;
+    }
+    d->hooks.push_back(std::make_unique<const PreExecuteHook>(std::move(hook)));
+    d->hook = d->hooks.back().get();
 }
 
 // State ---------------------------------------------------------------------------------------

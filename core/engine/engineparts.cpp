@@ -33,7 +33,8 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
               &changes, &counters, &options, &durability})
     , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
                &changes, &intake})
-    , settings({store, &sessions, &queues, &lanes, &events, &changes, &options})
+    , settings({store, &sessions, &queues, &lanes, &events, &changes, &options,
+                [this] { this->executor->setAdmittedCapacity(lanes.totalLimit()); }})
     , shutdown(timers, runs, active, store, [this] { return queued(); },
                [this] { return counters.completed + counters.failed + counters.cancelled; })
     , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &turnTimer})
@@ -48,7 +49,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     // Precedence (SPEC L1): defaults < config file < environment < operator (stored, live).
     for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
         lanes.define(it.key(), it.value());
-    lanes.applyEnvironment();
+    configError = lanes.applyEnvironment();
     // The order of the gates is the order they are asked in.
     pump.addGate(&shutdown);
     pump.addGate(&pause);

@@ -80,7 +80,11 @@ public:
     LaneSet lanes;
     HandlerTable handlers;
     Inbox inbox;
-    PreExecuteHook hook;
+    /// The pre-execute hook workers call (SPEC Q8). A hook is never changed once set: setting
+    /// another makes a new one, and every hook set stays alive, because a worker may be inside
+    /// the one it was handed (replacing it in place raced with them).
+    const PreExecuteHook *hook = nullptr;
+    std::vector<std::unique_ptr<const PreExecuteHook>> hooks;
     EngineCounters counters;
     StatsCollector stats;
     TurnEvents events;
@@ -103,6 +107,7 @@ public:
     StatsTicker statsTicker;
     SnapshotBuilder snapshots;
     bool started = false;
+    Error configError; ///< a bad YARD_LANE_* variable: start() refuses
 
 private:
     std::function<void(const EventBatch &)> m_emitEvents;

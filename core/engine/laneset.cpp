@@ -27,22 +27,30 @@ void LaneSet::define(const QString &name, int limit)
         m_lanes[size_t(*it)].setLimit(limit);
 }
 
-void LaneSet::applyEnvironment()
+Error LaneSet::applyEnvironment()
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &var : env.keys()) {
+    QStringList vars = env.keys();
+    vars.sort();
+    for (const QString &var : std::as_const(vars)) {
         if (!var.startsWith(u"YARD_LANE_"_s))
             continue;
         const QString name = var.mid(10).toLower();
+        const QString value = env.value(var);
+        if (name.isEmpty())
+            return Error::make(ErrorCode::InvalidConfig,
+                               u"%1=%2 names no lane: use YARD_LANE_<NAME>=<limit>, e.g. YARD_LANE_MAIN=40"_s
+                                   .arg(var, value));
         bool ok = false;
-        const int limit = env.value(var).toInt(&ok);
-        if (name.isEmpty() || !ok) {
-            qCWarning(lcLanes).noquote() << u"ignoring %1=%2: expected an integer lane limit"_s.arg(
-                var, env.value(var));
-            continue;
-        }
-        define(name, limit);
+        const qint64 limit = value.trimmed().toLongLong(&ok);
+        if (!ok || limit > 100'000)
+            return Error::make(ErrorCode::InvalidConfig,
+                               u"%1=%2: a lane limit must be a whole number up to 100000"_s.arg(var, value));
+        if (limit <= 0) // SPEC L1: limits <= 0 mean 2; said, not silent
+            qCWarning(lcLanes).noquote() << u"%1=%2: a limit of %2 means 2 (SPEC L1)"_s.arg(var, value);
+        define(name, int(limit));
     }
+    return {};
 }
 
 int LaneSet::find(const QString &name)
@@ -88,6 +96,14 @@ int LaneSet::running() const
     for (const Lane &lane : m_lanes)
         n += lane.active();
     return n;
+}
+
+int LaneSet::totalLimit() const
+{
+    qint64 total = 0;
+    for (int limit : m_limits)
+        total += limit;
+    return int(qMin<qint64>(total, 1'000'000));
 }
 
 void LaneSet::markAllDirty()

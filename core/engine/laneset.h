@@ -3,6 +3,8 @@
 
 #include "lane.h"
 
+#include "model/errors.h"
+
 #include <QHash>
 #include <QSet>
 #include <QString>
@@ -30,8 +32,9 @@ public:
 
     /// Declares a lane with a limit (config file / operator). Keeps existing state.
     void define(const QString &name, int limit);
-    /// Applies YARD_LANE_<NAME>=<limit> overrides from the process environment.
-    void applyEnvironment();
+    /// Applies YARD_LANE_<NAME>=<limit> overrides from the process environment. A variable that
+    /// names no lane or has no whole number is an error (invalid_config).
+    Error applyEnvironment();
     bool isDefined(const QString &name) const { return m_limits.contains(name); }
 
     /// Index of the lane for `name`: empty -> main; configured -> that lane (created on first
@@ -63,6 +66,8 @@ public:
     LaneStats stats(const QString &name) const;
     /// Runs holding a slot, over every lane.
     int running() const;
+    /// Slots of every configured lane together: what the lanes admit at once.
+    int totalLimit() const;
 
     /// The lane has something new for the admission pump.
     void markDirty(int index)

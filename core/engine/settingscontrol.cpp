@@ -109,6 +109,8 @@ Error SettingsControl::changeLane(const QString &name, const std::function<QStri
     e.text = text;
     m_p.events->add(std::move(e));
     m_p.lanes->markAllDirty();
+    if (m_p.lanesChanged)
+        m_p.lanesChanged();
     return {};
 }
 

@@ -36,6 +36,7 @@ public:
         TurnEvents *events;
         SessionChanges *changes;
         EngineOptions *options;
+        std::function<void()> lanesChanged; ///< a lane's limit changed
     };
     explicit SettingsControl(const Parts &parts); ///< Not owning any of them.
 

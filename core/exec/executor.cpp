@@ -2,6 +2,7 @@
 #include "executor.h"
 
 #include "runticket.h"
+#include "logging.h"
 #include "spinwait.h"
 
 #include <QDeadlineTimer>
@@ -12,6 +13,8 @@
 
 #include <deque>
 #include <unordered_map>
+
+using namespace Qt::StringLiterals;
 
 namespace Yard {
 
@@ -38,6 +41,7 @@ public:
     QThreadPool pool;
     ResourceFactory factory;
     int maxWorkers = 64;
+    bool sized = false; ///< follows the admitted capacity (no explicit size)
     int eagerWorkers = 1;
     int cores = 2;
     int nextWorkerIndex = 0;
@@ -210,6 +214,7 @@ PoolExecutor::PoolExecutor(int maxThreads, ResourceFactory factory)
     : d(new Private)
 {
     d->factory = std::move(factory);
+    d->sized = maxThreads <= 0;
     d->maxWorkers = maxThreads > 0 ? maxThreads : qMax(QThread::idealThreadCount(), 64);
     // The engine thread needs a core of its own: start cores - 1 workers at once, more only
     // when the monitor sees a backlog or a stall.
@@ -271,8 +276,24 @@ bool PoolExecutor::waitForDone(int msecs)
     return true;
 }
 
+void PoolExecutor::setAdmittedCapacity(int runs)
+{
+    QMutexLocker locker(&d->mutex);
+    if (!d->sized) {
+        if (runs > d->maxWorkers)
+            qCWarning(lcExec).noquote()
+                << u"%1 worker threads for %2 lane slots: an admitted run may wait for a thread"_s
+                       .arg(d->maxWorkers)
+                       .arg(runs);
+        return;
+    }
+    d->maxWorkers = qMax(qMax(1, QThread::idealThreadCount()), runs);
+    d->pool.setMaxThreadCount(d->maxWorkers);
+}
+
 int PoolExecutor::maxThreads() const
 {
+    QMutexLocker locker(&d->mutex);
     return d->maxWorkers;
 }
 

@@ -22,6 +22,9 @@ public:
     virtual void dispatch(const std::vector<RunTicket *> &tickets) = 0;
     /// Waits up to `msecs` (-1 = forever) for every dispatched ticket to return; true if all did.
     virtual bool waitForDone(int msecs) = 0;
+    /// The lanes admit up to `runs` at once: an executor sized by itself should be able to run
+    /// that many, or an admitted run would wait unseen for a thread.
+    virtual void setAdmittedCapacity(int runs) {}
 };
 
 /// Production executor on a private QThreadPool.
@@ -38,12 +41,14 @@ class PoolExecutor final : public Executor
     Q_DISABLE_COPY_MOVE(PoolExecutor)
 
 public:
-    /// maxThreads <= 0 picks max(idealThreadCount, 64).
+    /// maxThreads <= 0 sizes the pool to what the lanes admit (setAdmittedCapacity), at least
+    /// the number of cores.
     explicit PoolExecutor(int maxThreads = 0, ResourceFactory factory = {});
     ~PoolExecutor() override;
 
     void dispatch(const std::vector<RunTicket *> &tickets) override;
     bool waitForDone(int msecs) override;
+    void setAdmittedCapacity(int runs) override;
     int maxThreads() const;
     /// Worker loops currently alive (busy or idle).
     int workers() const;

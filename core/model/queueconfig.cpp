@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "queueconfig.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cmath>
+
 #include <QJsonValue>
 
 using namespace Qt::StringLiterals;
@@ -93,7 +98,8 @@ std::optional<int> intField(const QJsonObject &o, const QString &key, int min, E
     if (v.isUndefined() || v.isNull())
         return std::nullopt;
     const double d = v.toDouble(-1e18);
-    if (!v.isDouble() || d != double(qint64(d)) || d < min || d > 1e9) {
+    // Range first: converting an out-of-range double to an integer is undefined behaviour.
+    if (!v.isDouble() || d < min || d > 1e9 || d != std::floor(d)) {
         *error = Error::make(ErrorCode::InvalidRequest,
                              u"queue config field \"%1\" must be an integer >= %2"_s.arg(key).arg(min));
         return std::nullopt;
@@ -114,19 +120,23 @@ Expected<QueueConfigOverride> QueueConfigOverride::fromJson(const QJsonObject &o
     }
     QueueConfigOverride result;
     Error error;
+    auto asText = [](const QJsonValue &v) {
+        return v.isString() ? v.toString()
+                            : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    };
     if (object.contains(u"mode"_s)) {
-        const QString name = object.value(u"mode"_s).toString();
+        const QString name = asText(object.value(u"mode"_s));
         result.mode = queueModeFromName(name);
-        if (!result.mode)
+        if (!result.mode || !object.value(u"mode"_s).isString())
             return Error::make(ErrorCode::InvalidRequest,
                                u"queue mode \"%1\" is not one of queue, followup, interrupt, collect"_s
                                    .arg(name));
     }
     if (object.contains(u"drop"_s)) {
-        const QString name = object.value(u"drop"_s).toString();
+        const QString name = asText(object.value(u"drop"_s));
         bool known = false;
         result.drop = dropPolicyFromName(name, &known);
-        if (!known)
+        if (!known || !object.value(u"drop"_s).isString())
             return Error::make(ErrorCode::InvalidRequest,
                                u"drop policy \"%1\" is not one of old, new"_s.arg(name));
     }

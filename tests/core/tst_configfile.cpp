@@ -80,6 +80,19 @@ void tst_ConfigFile::badFiles_data()
     QTest::newRow("bad limit") << QByteArray(R"({"lanes": {"main": "x"}})") << u"lanes.main"_s;
     QTest::newRow("bad queue") << QByteArray(R"({"queue": {"drop": "sideways"}})") << u"sideways"_s;
     QTest::newRow("bad window") << QByteArray(R"({"context_windows": {"a": -1}})") << u"context_windows.a"_s;
+    QTest::newRow("limit 0") << QByteArray(R"({"lanes": {"main": 0}})")
+                             << u"lanes.main must be a whole number of slots from 1 to 100000, not 0"_s;
+    QTest::newRow("negative limit") << QByteArray(R"({"lanes": {"main": -5}})") << u"not -5"_s;
+    QTest::newRow("huge limit") << QByteArray(R"({"lanes": {"main": 1e12}})") << u"not 1000000000000"_s;
+    QTest::newRow("fractional limit") << QByteArray(R"({"lanes": {"main": 2.5}})") << u"not 2.5"_s;
+    QTest::newRow("lanes a number") << QByteArray(R"({"lanes": 5})") << u"\"lanes\" must be an object"_s;
+    QTest::newRow("lanes an array") << QByteArray(R"({"lanes": [1, 2]})") << u"not [1,2]"_s;
+    QTest::newRow("mode a number") << QByteArray(R"({"queue": {"mode": 5}})") << u"queue mode \"5\""_s;
+    QTest::newRow("cap huge") << QByteArray(R"({"queue": {"cap": 1e30}})") << u"\"cap\" must be an integer"_s;
+    QTest::newRow("too many threads") << QByteArray(R"({"worker_threads": 100000})")
+                                      << u"worker_threads must be a whole number from 1 to 1024, not 100000"_s;
+    QTest::newRow("windows an array") << QByteArray(R"({"context_windows": [3]})")
+                                      << u"\"context_windows\" must be an object"_s;
 }
 
 void tst_ConfigFile::badFiles()

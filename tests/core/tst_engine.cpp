@@ -6,6 +6,7 @@
 #include "exec/executor.h"
 
 #include <QRandomGenerator>
+#include <QSemaphore>
 #include <QTest>
 
 #include <atomic>
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void throwingHandlerFailsRunAndFreesSlot();
     void laneDeadlockWorkloadCompletes();
     void shutdownWaitsThenInterrupts();
+    void replacingTheHookWhileAWorkerIsInsideItIsSafe();
+    void poolFollowsWhatTheLanesAdmit();
 };
 
 void tst_Engine::laneLimitNeverExceededYetFullyUsed()
@@ -445,6 +448,46 @@ void tst_Engine::shutdownWaitsThenInterrupts()
     QCOMPARE(t.events->ofRun(interrupted).last().type, EventType::RunInterrupted);
     QCOMPARE(t.engine->start().code, ErrorCode::Stopped);
     QTRY_VERIFY(t.executor->waitForDone(0)); // the cancelled handler saw its token
+}
+
+void tst_Engine::replacingTheHookWhileAWorkerIsInsideItIsSafe()
+{
+    TestEngine t(TestEngine::defaultOptions(), {}, std::make_unique<PoolExecutor>(2));
+    QSemaphore inside, leave;
+    auto seen = std::make_shared<QString>(u"old hook state"_s);
+    t.engine->setPreExecuteHook([&inside, &leave, seen](RunRequest &req) {
+        inside.release();
+        leave.acquire();
+        req.input = *seen; // the hook's own state, still alive after it was replaced
+        return HookVerdict{};
+    });
+    t.handlers.add(u"echo"_s, [](RunContext &ctx) { return Outcome::success(ctx.input()); });
+    RunSubmission sub;
+    sub.handler = u"echo"_s;
+    const RunId first = t.engine->submitRun(sub).value();
+    QVERIFY(inside.tryAcquire(1, 5000)); // a worker is inside the hook
+    seen.reset();
+    t.engine->setPreExecuteHook([](RunRequest &req) {
+        req.input = u"new hook"_s;
+        return HookVerdict{};
+    });
+    leave.release();
+    QTRY_COMPARE(t.events->outcomeOf(first), EventType::RunCompleted);
+    QCOMPARE(t.events->outcomesOf(first).first().text, u"old hook state"_s);
+    const RunId second = t.engine->submitRun(sub).value();
+    QTRY_COMPARE(t.events->outcomeOf(second), EventType::RunCompleted);
+    QCOMPARE(t.events->outcomesOf(second).first().text, u"new hook"_s);
+}
+
+void tst_Engine::poolFollowsWhatTheLanesAdmit()
+{
+    auto pool = std::make_unique<PoolExecutor>(0);
+    PoolExecutor *raw = pool.get();
+    TestEngine t(TestEngine::defaultOptions(), {}, std::move(pool));
+    // main 30 + subagent 50 + team 100 + cron 30: every admitted run can have a thread.
+    QCOMPARE(raw->maxThreads(), 210);
+    QVERIFY(!t.engine->setLaneLimit(u"main"_s, 100).isError());
+    QCOMPARE(raw->maxThreads(), 280);
 }
 
 QTEST_GUILESS_MAIN(tst_Engine)

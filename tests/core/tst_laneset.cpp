@@ -15,6 +15,9 @@ private Q_SLOTS:
     void defaults();
     void nonPositiveLimitsBecomeTwo();
     void environmentOverrides();
+    void badEnvironmentIsAnError_data();
+    void badEnvironmentIsAnError();
+    void nonPositiveEnvironmentLimitIsTwoAndSaid();
     void waitingRunsOrderByPriorityTimeId();
 };
 
@@ -41,16 +44,48 @@ void tst_LaneSet::environmentOverrides()
 {
     qputenv("YARD_LANE_MAIN", "7");
     qputenv("YARD_LANE_GPU", "3");
-    qputenv("YARD_LANE_TEAM", "lots");
-    QTest::ignoreMessage(QtWarningMsg, "ignoring YARD_LANE_TEAM=lots: expected an integer lane limit");
     LaneSet lanes;
-    lanes.applyEnvironment();
+    QVERIFY(!lanes.applyEnvironment().isError());
     qunsetenv("YARD_LANE_MAIN");
     qunsetenv("YARD_LANE_GPU");
-    qunsetenv("YARD_LANE_TEAM");
     QCOMPARE(lanes.at(LaneSet::kMain).limit(), 7);
     QCOMPARE(lanes.at(lanes.resolve(u"gpu"_s)).limit(), 3);
     QCOMPARE(lanes.at(lanes.resolve(u"team"_s)).limit(), 100);
+}
+
+void tst_LaneSet::badEnvironmentIsAnError_data()
+{
+    QTest::addColumn<QByteArray>("var");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("expect");
+    QTest::newRow("not a number") << QByteArray("YARD_LANE_TEAM") << QByteArray("lots")
+                                  << u"YARD_LANE_TEAM=lots: a lane limit must be a whole number"_s;
+    QTest::newRow("no lane name") << QByteArray("YARD_LANE_") << QByteArray("3") << u"names no lane"_s;
+    QTest::newRow("too large") << QByteArray("YARD_LANE_MAIN") << QByteArray("1e12")
+                               << u"a lane limit must be a whole number up to 100000"_s;
+}
+
+void tst_LaneSet::badEnvironmentIsAnError()
+{
+    QFETCH(QByteArray, var);
+    QFETCH(QByteArray, value);
+    QFETCH(QString, expect);
+    qputenv(var.constData(), value);
+    LaneSet lanes;
+    const Error e = lanes.applyEnvironment();
+    qunsetenv(var.constData());
+    QCOMPARE(e.code, ErrorCode::InvalidConfig);
+    QVERIFY2(e.message.contains(expect), qPrintable(e.message));
+}
+
+void tst_LaneSet::nonPositiveEnvironmentLimitIsTwoAndSaid()
+{
+    qputenv("YARD_LANE_MAIN", "-3");
+    QTest::ignoreMessage(QtWarningMsg, "YARD_LANE_MAIN=-3: a limit of -3 means 2 (SPEC L1)");
+    LaneSet lanes;
+    QVERIFY(!lanes.applyEnvironment().isError());
+    qunsetenv("YARD_LANE_MAIN");
+    QCOMPARE(lanes.at(LaneSet::kMain).limit(), 2);
 }
 
 void tst_LaneSet::waitingRunsOrderByPriorityTimeId()
