@@ -82,19 +82,26 @@ void ShutdownCoordinator::check()
     const Error flushed = m_store->flush();
     const quint64 finished = m_finished() - m_finishedBefore;
     const int queued = m_queued();
-    const QString done = u"%1 in-flight runs finished, %2 were interrupted"_s.arg(finished).arg(m_parked);
+    const bool keeps = m_store->persistsRuns();
+    const QString inFlight =
+        finished + quint64(m_parked) == 0
+            ? u"nothing was in flight"_s
+            : u"%1 runs in flight finished in time, %2 were interrupted%3"_s.arg(finished).arg(m_parked).arg(
+                  keeps && m_parked > 0 && !flushed.isError() ? u" (they resume on the next start)"_s
+                                                              : QString());
     if (flushed.isError()) {
         m_result = Error::make(ErrorCode::StoreFailed,
                                u"%1 accepted runs were not written to %2 (%3)"_s
                                    .arg(m_store->unwrittenRuns())
                                    .arg(m_store->location(), flushed.message));
-        qCCritical(lcEngine).noquote() << "shut down:" << done << "-" << m_result.message;
-    } else if (!m_store->persistsRuns()) {
+        qCCritical(lcEngine).noquote() << "shut down:" << inFlight << "-" << m_result.message;
+    } else if (!keeps) {
         qCInfo(lcEngine).noquote() << u"shut down: %1; %2 queued runs are discarded (in memory: "
-                                      "nothing is kept)"_s.arg(done).arg(queued + m_parked);
+                                      "nothing is kept)"_s.arg(inFlight).arg(queued + m_parked);
     } else {
-        qCInfo(lcEngine).noquote() << u"shut down: %1 and resume on the next start; %2 queued "
-                                      "runs stay queued for it"_s.arg(done).arg(queued);
+        qCInfo(lcEngine).noquote() << u"shut down: %1; %2 queued runs stay queued for the next start"_s
+                                          .arg(inFlight)
+                                          .arg(queued);
     }
     if (m_done) {
         auto done = std::move(m_done);

@@ -88,8 +88,19 @@ Expected<std::unique_ptr<QLockFile>> lock(const QString &path)
         return Error::make(ErrorCode::InvalidDatabase,
                            u"cannot create the lock file %1.lock: the folder %2 is not writable"_s.arg(
                                path, QFileInfo(path).absolutePath()));
-    default:
-        return Error::make(ErrorCode::InvalidDatabase, u"cannot lock %1 (lock file %1.lock)"_s.arg(path));
+    default: {
+        // QLockFile does not say why; trying the file does (a full disk, most often).
+        QFile probe(path + u".lock"_s);
+        const QString why = probe.open(QIODevice::WriteOnly | QIODevice::NewOnly) ? QString()
+                                                                                  : probe.errorString();
+        if (probe.isOpen()) {
+            probe.close();
+            probe.remove();
+        }
+        return Error::make(ErrorCode::InvalidDatabase,
+                           u"cannot create the lock file %1.lock%2"_s.arg(path, why.isEmpty() ? QString()
+                                                                                               : u": "_s + why));
+    }
     }
 }
 

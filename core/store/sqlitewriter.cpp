@@ -222,6 +222,11 @@ void SqliteWriter::loop(QSqlDatabase &db, Statements &st)
         }
         if (m_work.empty())
             continue;
+        if (failingFor.isValid()) {
+            // Before a retry: fold the write-ahead log into the database and truncate it. It
+            // holds many versions of the same pages and is often what filled the disk.
+            QSqlQuery(db).exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
+        }
         const Error error = apply(db, st, m_work);
         if (error.isError()) {
             if (!failingFor.isValid())
@@ -244,6 +249,8 @@ void SqliteWriter::loop(QSqlDatabase &db, Statements &st)
             m_committed.wakeAll();
         }
         if (recoveredAfter >= 0) {
+            // Give the space the write-ahead log took back to the disk that just ran out of it.
+            QSqlQuery(db).exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
             qCInfo(lcStore).noquote() << u"%1: writes succeed again after %2 s; everything kept "
                                          "meanwhile is written"_s.arg(m_path).arg(double(recoveredAfter) / 1000.0, 0, 'f', 1);
             failingFor.invalidate();

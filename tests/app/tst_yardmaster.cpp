@@ -9,7 +9,12 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QDir>
+#include <QScopeGuard>
+#include <QStorageInfo>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace Yard::Test;
 using namespace Qt::StringLiterals;
@@ -25,6 +30,11 @@ private Q_SLOTS:
     void helpAndVersionNeedNoDisplay();
     void headlessStartsAndStopsGracefully();
     void badConfigIsReported();
+    void badArgumentsAreNamed_data();
+    void badArgumentsAreNamed();
+    void aSecondProcessOnTheSameFileIsRefused();
+    void inMemoryShutdownSaysRunsAreDiscarded();
+    void fullDiskPausesThenShutdownReportsWhatWasLost();
 
 private:
     static QProcessEnvironment withoutDisplay();
@@ -179,6 +189,111 @@ void tst_Yardmaster::badConfigIsReported()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(path));
+}
+
+void tst_Yardmaster::badArgumentsAreNamed_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expect");
+    QTest::newRow("unknown option") << QStringList{u"--bogus"_s} << u"Unknown option 'bogus'"_s;
+    QTest::newRow("stray argument") << QStringList{u"--headless"_s, u"oops"_s} << u"unexpected argument \"oops\""_s;
+    QTest::newRow("empty --db") << QStringList{u"--headless"_s, u"--db"_s, u""_s} << u"--db needs a database file path"_s;
+    QTest::newRow("--db a device") << QStringList{u"--headless"_s, u"--db"_s, u"/dev/null"_s}
+                                   << u"/dev/null is not a regular file"_s;
+}
+
+void tst_Yardmaster::badArgumentsAreNamed()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expect);
+    QProcess p;
+    p.setProcessEnvironment(withoutDisplay()); // a mistyped option is not "no display"
+    p.start(binary(), args);
+    QVERIFY(p.waitForFinished(10000));
+    QVERIFY(p.exitCode() != 0);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(expect), qPrintable(err));
+}
+
+void tst_Yardmaster::aSecondProcessOnTheSameFileIsRefused()
+{
+    TempDatabase dir;
+    const QString path = dir.path(u"y.db"_s);
+    QProcess first;
+    first.start(binary(), {u"--headless"_s, u"--db"_s, path});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += first.readAllStandardOutput()).contains("headless scheduler running"),
+                             10000);
+    QProcess second;
+    second.start(binary(), {u"--headless"_s, u"--db"_s, path});
+    QVERIFY(second.waitForFinished(10000));
+    QVERIFY(second.exitCode() != 0);
+    const QString err = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(err.contains(u"database_in_use"_s) && err.contains(u"pid %1"_s.arg(first.processId())),
+             qPrintable(err));
+    first.terminate();
+    QVERIFY(first.waitForFinished(15000));
+    QCOMPARE(first.exitCode(), 0); // the first one was not disturbed
+}
+
+void tst_Yardmaster::inMemoryShutdownSaysRunsAreDiscarded()
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_LOGGING_RULES"_s, u"yard.*.info=true"_s);
+    p.setProcessEnvironment(env);
+    p.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--demo"_s});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("headless scheduler running"),
+                             10000);
+    QTest::qWait(1500); // let the demo queue some work
+    p.terminate();
+    QVERIFY(p.waitForFinished(15000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(u"discarded (in memory"_s), qPrintable(err));
+    QVERIFY2(!err.contains(u"stay queued"_s), qPrintable(err));
+}
+
+void tst_Yardmaster::fullDiskPausesThenShutdownReportsWhatWasLost()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to mount a small tmpfs (CI runs as root)");
+    TempDatabase dir;
+    const QString mount = dir.path(u"small"_s);
+    QVERIFY(QDir().mkpath(mount));
+    if (QProcess::execute(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=2m"_s, u"tmpfs"_s, mount}) != 0)
+        QSKIP("cannot mount a tmpfs here");
+    auto unmount = qScopeGuard([&] { QProcess::execute(u"umount"_s, {mount}); });
+    const QString db = mount + u"/y.db"_s;
+    // Fill the disk but for a little room, once the database exists.
+    {
+        QProcess p;
+        p.start(binary(), {u"--headless"_s, u"--db"_s, db});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("headless scheduler running"), 10000);
+        p.terminate();
+        QVERIFY(p.waitForFinished(15000));
+    }
+    // Leave a little room: enough to start (the lock file), not enough for long.
+    QFile filler(mount + u"/filler"_s);
+    QVERIFY(filler.open(QIODevice::WriteOnly));
+    const QByteArray block(16 * 1024, 'x');
+    while (QStorageInfo(mount).bytesAvailable() > 160 * 1024 && filler.write(block) == block.size()
+           && filler.flush()) {}
+    filler.close();
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_LOGGING_RULES"_s, u"yard.*.info=true"_s);
+    p.setProcessEnvironment(env);
+    p.start(binary(), {u"--headless"_s, u"--db"_s, db, u"--demo"_s});
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("scheduler paused: store write failed:"), 30000);
+    p.terminate();
+    QVERIFY(p.waitForFinished(20000));
+    err += p.readAllStandardError();
+    QCOMPARE(p.exitCode(), 1); // not a clean exit: accepted work was lost
+    QVERIFY2(err.contains("accepted runs were not written to"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Yardmaster)
