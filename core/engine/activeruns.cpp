@@ -181,20 +181,12 @@ void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
         m_p.runs->remove(run);
         return;
     case RunRecord::Stage::Executing:
-        if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
-            return;
-        run->ticket->cancelled.store(true, std::memory_order_release);
-        run->stage = RunRecord::Stage::AwaitingReturn; // keeps its slot until the worker returns
-        ++m_awaitingReturn;
+        if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            awaitReturn(run);
         return;
     case RunRecord::Stage::BetweenSteps:
-        if (!m_p.resolver->finish(run, RunState::Cancelled, code, why))
-            return;
-        --m_betweenSteps;
-        m_p.timers->cancel(run->ticket->stepTimer);
-        m_p.pump->release(run);
-        recycle(run);
-        m_p.runs->destroy(run);
+        if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            endBetweenSteps(run);
         return;
     case RunRecord::Stage::AwaitingReturn:
     case RunRecord::Stage::WithdrawnFromLane:
@@ -211,17 +203,26 @@ void ActiveRuns::park(RunRecord *run)
         return;
     if (run->queue)
         run->queue->takeActive(run);
-    if (run->stage == RunRecord::Stage::BetweenSteps) {
-        --m_betweenSteps;
-        m_p.timers->cancel(run->ticket->stepTimer);
-        m_p.pump->release(run);
-        recycle(run);
-        m_p.runs->destroy(run);
-        return;
-    }
+    if (run->stage == RunRecord::Stage::BetweenSteps)
+        endBetweenSteps(run);
+    else
+        awaitReturn(run);
+}
+
+void ActiveRuns::awaitReturn(RunRecord *run)
+{
     run->ticket->cancelled.store(true, std::memory_order_release);
-    run->stage = RunRecord::Stage::AwaitingReturn;
+    run->stage = RunRecord::Stage::AwaitingReturn; // keeps its slot until the worker returns
     ++m_awaitingReturn;
+}
+
+void ActiveRuns::endBetweenSteps(RunRecord *run)
+{
+    --m_betweenSteps;
+    m_p.timers->cancel(run->ticket->stepTimer);
+    m_p.pump->release(run);
+    recycle(run);
+    m_p.runs->destroy(run);
 }
 
 void ActiveRuns::discard(RunRecord *run)

@@ -90,6 +90,10 @@ private:
     RunTicket *takeTicket();
     void recycle(RunRecord *run);
     void dispatchStep(RunRecord *run);
+    /// A run resolved or parked while its worker has it: the slot follows the worker's return.
+    void awaitReturn(RunRecord *run);
+    /// A run resolved or parked between steps: nothing holds it any more.
+    void endBetweenSteps(RunRecord *run);
 
     Parts m_p;
     std::vector<RunTicket *> m_freeTickets;

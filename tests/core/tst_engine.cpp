@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Engine-wide behaviour: lanes, admission order, pause, exactly-once outcomes, the real pool.
 #include "fakehandlers.h"
+#include "logcapture.h"
 #include "testengine.h"
 
 #include "exec/executor.h"
@@ -17,16 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Captures warnings of one logging category, so "logged once" can fail when it is twice.
-QStringList g_captured;
-QtMessageHandler g_previous = nullptr;
-void captureHandler(QtMsgType type, const QMessageLogContext &ctx, const QString &msg)
-{
-    if (type == QtWarningMsg && ctx.category && QByteArray(ctx.category) == "yard.lanes")
-        g_captured << msg;
-    else if (g_previous)
-        g_previous(type, ctx, msg);
-}
 
 RunId submitTo(TestEngine &t, SessionId s, Priority p, const QString &lane = {})
 {
@@ -140,9 +131,9 @@ void tst_Engine::lanesAreIndependent()
 
 void tst_Engine::unknownLaneFallsBackToMainLoggedOnce()
 {
-    g_captured.clear();
-    g_previous = qInstallMessageHandler(captureHandler);
+    QStringList captured;
     {
+        LogCapture log("yard.lanes");
         TestEngine t;
         const SessionId s = t.session(u"s"_s);
         const RunId a = submitTo(t, s, Priority::Normal, u"bogus"_s);
@@ -151,10 +142,10 @@ void tst_Engine::unknownLaneFallsBackToMainLoggedOnce()
         QCOMPARE(t.engine->liveRun(b)->lane, u"main"_s);
         QCOMPARE(t.engine->laneStats(u"main"_s)->active, 2);
         QVERIFY(!t.engine->laneStats(u"bogus"_s));
+        captured = log.messages();
     }
-    qInstallMessageHandler(g_previous);
-    QCOMPARE(g_captured.size(), 1);
-    QVERIFY2(g_captured.first().contains(u"\"bogus\""_s), qPrintable(g_captured.first()));
+    QCOMPARE(captured.size(), 1);
+    QVERIFY2(captured.first().contains(u"\"bogus\""_s), qPrintable(captured.first()));
 }
 
 void tst_Engine::pauseHoldsWorkAndResumeStartsAtOnce()

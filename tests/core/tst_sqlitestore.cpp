@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void aSecondOwnerIsRefusedAndNamesTheFirst();
     void aLockLeftByADeadProcessIsTakenOver();
     void aDeviceIsNotADatabase();
+    void theEngineNeverWaitsForTheWriter();
     void statusUpdatesKeepIndexedKeysUnlessTheyChanged();
     void runsPersistQueuedRunningCompleted();
     void restartResumesQueuedRuns();
@@ -223,6 +225,39 @@ void tst_SqliteStore::aDeviceIsNotADatabase()
     QVERIFY(!store);
     QCOMPARE(store.error().code, ErrorCode::InvalidDatabase);
     QVERIFY2(store.error().message.contains(u"not a regular file"_s), qPrintable(store.error().message));
+}
+
+void tst_SqliteStore::theEngineNeverWaitsForTheWriter()
+{
+    TempDatabase db;
+    EngineOptions options = TestEngine::defaultOptions();
+    options.sessionCacheCapacity = 1; // more active sessions than the cache holds
+    auto t = engineOn(db.path(), options);
+    QVector<SessionId> sessions;
+    for (int i = 0; i < 3; ++i)
+        sessions << t->session(u"s%1"_s.arg(i));
+    const RunId done = t->send(sessions[0]);
+    t->finish(done, Outcome::failure(u"flaky"_s));
+    QVERIFY(!t->store->flush().isError());
+    // Another connection holds the write lock: the writer now waits up to its busy timeout (5 s).
+    QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"blocker"_s);
+    blocker.setDatabaseName(db.path());
+    QVERIFY(blocker.open());
+    QSqlQuery hold(blocker);
+    QVERIFY(hold.exec(u"BEGIN IMMEDIATE"_s));
+    QElapsedTimer timer;
+    timer.start();
+    for (int round = 0; round < 3; ++round) {
+        for (SessionId s : std::as_const(sessions))
+            QVERIFY(t->send(s, u"round %1"_s.arg(round)) != 0); // cache misses, every one
+    }
+    QVERIFY(t->engine->retryRun(done)); // reads the finished run
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(u"%1 ms"_s.arg(timer.elapsed())));
+    QVERIFY(hold.exec(u"ROLLBACK"_s));
+    hold = QSqlQuery();
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"blocker"_s);
 }
 
 void tst_SqliteStore::groupCommitCoalescesRunRows()

@@ -3,6 +3,7 @@
 // work; nothing accepted is dropped; it says so once, not once per retry; when writes succeed
 // again everything kept is written and the operator resumes. A file that vanishes is a failure.
 // A shutdown while writes fail says how many accepted runs were not written.
+#include "logcapture.h"
 #include "tempdatabase.h"
 #include "testengine.h"
 
@@ -17,39 +18,14 @@ using namespace Yard;
 using namespace Yard::Test;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QStringList s_warnings;
-QtMessageHandler s_previous = nullptr;
-
-void collect(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type == QtWarningMsg || type == QtCriticalMsg)
-        s_warnings << QString::fromUtf8(context.category) + u": "_s + message;
-    s_previous(type, context, message);
-}
-
-int count(const QString &needle)
-{
-    int n = 0;
-    for (const QString &w : std::as_const(s_warnings))
-        n += w.contains(needle);
-    return n;
-}
-
-} // namespace
 
 class tst_StoreHealth : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void init()
-    {
-        s_warnings.clear();
-        s_previous = qInstallMessageHandler(collect);
-    }
-    void cleanup() { qInstallMessageHandler(s_previous); }
+    void init() { m_log = std::make_unique<LogCapture>(); }
+    void cleanup() { m_log.reset(); }
 
     void fullDiskPausesAndRecovers();
     void shutdownWhileFullSaysWhatWasLost();
@@ -57,6 +33,7 @@ private Q_SLOTS:
     void durableMeansOnDisk();
 
 private:
+    std::unique_ptr<LogCapture> m_log;
     struct Rig
     {
         explicit Rig(const QString &path)
@@ -112,7 +89,7 @@ void tst_StoreHealth::fullDiskPausesAndRecovers()
     QCOMPARE(rig.t->events->ofType(EventType::RunRejected).last().code, ErrorCode::StoreFailed);
     // It keeps retrying, and says so once, not once per retry.
     QTRY_VERIFY_WITH_TIMEOUT(rig.store->writerStats().failures >= 4, 10000);
-    QCOMPARE(count(u"keeping the writes and retrying"_s), 1);
+    QCOMPARE(m_log->count(u"keeping the writes and retrying"_s), 1);
     QCOMPARE(rig.t->events->count(EventType::StoreFailed), 1);
     bool audited = false;
     for (const Event &e : rig.t->events->ofType(EventType::OperatorAction))
@@ -149,7 +126,7 @@ void tst_StoreHealth::shutdownWhileFullSaysWhatWasLost()
     QCOMPARE(result.code, ErrorCode::StoreFailed);
     QVERIFY2(result.message.startsWith(u"12 accepted runs were not written to "_s + db.path()),
              qPrintable(result.message));
-    QCOMPARE(count(u"accepted runs were not written"_s), 1);
+    QCOMPARE(m_log->count(u"accepted runs were not written"_s), 1);
 }
 
 void tst_StoreHealth::aVanishedFileIsAFailure()
