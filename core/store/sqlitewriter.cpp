@@ -79,6 +79,13 @@ Error SqliteWriter::flush()
 {
     QMutexLocker locker(&m_mutex);
     const quint64 target = m_submittedSeq;
+    if (m_failing && isRunning()) {
+        // Do not give up on the backoff's schedule: one more try now (space may be back).
+        const quint64 attempts = m_attempts;
+        m_wake.wakeOne();
+        while (m_failing && m_attempts == attempts && !m_stop)
+            m_committed.wait(&m_mutex, QDeadlineTimer(30'000));
+    }
     while (m_committedSeq < target) {
         if (m_failing)
             return m_lastError;
@@ -228,10 +235,14 @@ void SqliteWriter::loop(QSqlDatabase &db, Statements &st)
             QSqlQuery(db).exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
         }
         const Error error = apply(db, st, m_work);
+        {
+            QMutexLocker locker(&m_mutex);
+            ++m_attempts;
+        }
         if (error.isError()) {
             if (!failingFor.isValid())
                 failingFor.start();
-            failed(error);
+            failed(error); // wakes flush()
             retryMs = qMin(retryMs * 2, kMaxRetryMs);
             continue;
         }

@@ -52,8 +52,8 @@ public:
 
     /// Any thread. `seq` is the store's sequence number of the batch.
     void submit(MutationBatch &&batch, quint64 seq);
-    /// Waits until everything submitted is committed; returns the current failure at once if
-    /// writes fail.
+    /// Waits until everything submitted is committed. If writes fail, it has the writer try once
+    /// more at once and returns that attempt's error if it fails too.
     Error flush();
     /// Stops after the work in hand is committed (or given up, if writes fail).
     void stop();
@@ -93,6 +93,7 @@ private:
     quint64 m_submittedSeq = 0;
     quint64 m_workSeq = 0;
     quint64 m_committedSeq = 0;
+    quint64 m_attempts = 0; ///< commits tried (for flush's last try)
     bool m_stop = false;
     bool m_failing = false;
     qint64 m_maxSize = -1; ///< -1: unchanged since applied
