@@ -95,9 +95,12 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_bannerBar->setObjectName(u"stateBanner"_s);
     m_bannerBar->setMovable(false);
     m_bannerBar->setFloatable(false);
-    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setAlignment(Qt::AlignLeft | Qt::AlignVCenter); // what a long reason cuts is its end
     m_banner->setMargin(6);
     m_banner->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    // A long reason (a store error names the file and SQLite's words) must never widen the
+    // window past the screen: the banner may be narrower than its text (the tooltip has it all).
+    m_banner->setMinimumWidth(1);
     m_banner->setAccessibleName(tr("Scheduler state"));
     m_bannerBar->addWidget(m_banner);
     addToolBar(m_bannerBar);
@@ -361,6 +364,7 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_draining = s.draining;
     const bool held = m_paused || s.draining;
     m_bannerBar->setVisible(held);
+    m_banner->setToolTip(held ? m_banner->text() : QString());
     // One amber for both palettes: white on it reads well in light and dark.
     m_banner->setStyleSheet(u"QLabel { background: #b45309; color: white; font-weight: bold; }"_s);
     m_stateLabel->setText(tr("Scheduler: %1").arg(state));

@@ -106,7 +106,11 @@ void StoreHealth::onRecovered(qint64 failedForMs)
     m_p.audit->record(kActor, u"recovered"_s, {}, note, failure);
     // Still paused: the operator decides when to resume (the reason says why it paused).
     if (m_p.pause->isPaused() && m_p.pause->state().actor == kActor)
-        m_p.pause->pause(u"store write failed: %1 — %2; resume when ready"_s.arg(failure, note), kActor);
+        m_p.pause->pause(u"store writes failed for %1 s and succeed again; everything kept was "
+                         "written. Resume when ready (the failure: %2)"_s
+                             .arg(double(failedForMs) / 1000.0, 0, 'f', 1)
+                             .arg(failure),
+                         kActor);
     qCInfo(lcEngine).noquote() << "store:" << note << "- the scheduler stays paused until resumed";
 }
 

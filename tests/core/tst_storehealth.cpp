@@ -105,7 +105,8 @@ void tst_StoreHealth::fullDiskPausesAndRecovers()
     for (RunId id : std::as_const(rig.ids))
         QVERIFY(rig.store->loadRun(id)); // nothing accepted was dropped
     QVERIFY(rig.t->engine->pauseState().paused); // the operator decides when to resume
-    QVERIFY(rig.t->engine->pauseState().reason.contains(u"resume when ready"_s));
+    QVERIFY(rig.t->engine->pauseState().reason.contains(u"succeed again"_s));
+    QVERIFY(rig.t->engine->pauseState().reason.contains(u"Resume when ready"_s));
     QCOMPARE(rig.submit(1), 1); // accepted again (it waits for the resume)
     rig.t->engine->resume(u"operator"_s);
     QVERIFY(rig.t->manual()->isHeld(rig.ids.first()));
