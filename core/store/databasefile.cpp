@@ -104,7 +104,7 @@ Expected<std::unique_ptr<QLockFile>> lock(const QString &path)
     }
 }
 
-Error check(const QString &path)
+Error checkPath(const QString &path)
 {
     if (path.isEmpty())
         return Error::make(ErrorCode::InvalidDatabase, u"no database path given"_s);
@@ -122,7 +122,15 @@ Error check(const QString &path)
         return Error::make(ErrorCode::InvalidDatabase,
                            u"the folder %1 is read-only: SQLite needs to create %2-wal and %2-shm "
                            "next to the database"_s
-                               .arg(folder.absoluteFilePath(), info.fileName()));
+                               .arg(folder.absoluteFilePath(), path));
+    return {};
+}
+
+Error check(const QString &path)
+{
+    if (Error e = checkPath(path); e.isError())
+        return e;
+    const QFileInfo info(path);
     if (!info.exists())
         return {};
     QFile file(path);

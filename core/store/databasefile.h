@@ -15,6 +15,8 @@ namespace Yard::DatabaseFile {
 /// the tables its schema version promises. Errors name the file and the problem, and say what
 /// to do.
 Error check(const QString &path);
+/// The part of check() about the path alone: a regular file (or none yet) in a writable folder.
+Error checkPath(const QString &path);
 
 /// Creates the parent folder of `path` if needed.
 Error ensureParentDir(const QString &path);

@@ -57,6 +57,8 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
         return Error::make(ErrorCode::InvalidDatabase, u"no database path given"_s);
     if (Error e = DatabaseFile::ensureParentDir(path); e.isError())
         return e;
+    if (Error e = DatabaseFile::checkPath(path); e.isError())
+        return e;
     Expected<std::unique_ptr<QLockFile>> lock = DatabaseFile::lock(path);
     if (!lock)
         return lock.error();

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSysInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -116,6 +117,7 @@ void tst_SqliteStore::badFilesAreRefusedUntouched_data()
     QTest::newRow("a page overwritten") << u"scribbled"_s << u"is damaged"_s;
     QTest::newRow("runs table dropped") << u"dropped"_s << u"missing the table runs"_s;
     QTest::newRow("truncated") << u"truncated"_s << u"is damaged"_s;
+    QTest::newRow("read-only folder") << u"rofolder"_s << u"is read-only: SQLite needs to create"_s;
 }
 
 void tst_SqliteStore::badFilesAreRefusedUntouched()
@@ -124,6 +126,10 @@ void tst_SqliteStore::badFilesAreRefusedUntouched()
     QFETCH(QString, expect);
     TempDatabase db;
     const QString path = db.path(u"bad.db"_s);
+    auto writableAgain = qScopeGuard([&] { // so the folder can be removed
+        QFile::setPermissions(QFileInfo(path).absolutePath(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    });
     if (kind == u"text") {
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -164,6 +170,13 @@ void tst_SqliteStore::badFilesAreRefusedUntouched()
                 f.write(noise);
             }
         }
+    } else if (kind == u"rofolder") {
+        if (::geteuid() == 0)
+            QSKIP("root writes into read-only folders; the case cannot be produced");
+        { QVERIFY(SqliteStore::open(path)); }
+        execOn(path, {u"PRAGMA journal_mode = DELETE"_s});
+        QVERIFY(QFile::setPermissions(QFileInfo(path).absolutePath(),
+                                      QFileDevice::ReadOwner | QFileDevice::ExeOwner));
     } else if (kind == u"unreadable") {
         if (::geteuid() == 0)
             QSKIP("root reads every file; permission errors cannot be produced");
