@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cycletypes.h"
+#include "taskindex.h"
 
 #include <optional>
 
@@ -12,8 +13,8 @@ class CycleTaskSource
 {
 public:
     virtual ~CycleTaskSource() = default;
-    /// Tasks waiting to be claimed.
-    virtual QVector<CycleRun> pendingRuns() = 0;
+    /// Tasks waiting to be claimed, by requirement set (valid until the source changes).
+    virtual const TaskIndex &pending() = 0;
     /// Runs claimed or running.
     virtual int activeRuns() = 0;
     /// Puts runs whose lease expired back in the queue (or fails them when their attempts are

@@ -5,21 +5,12 @@
 #include "model/ids.h"
 #include "model/priority.h"
 #include "model/session.h"
+#include "model/taskinfo.h"
 
 #include <QStringList>
 #include <QVector>
 
 namespace Yard {
-
-/// What a task requires of the session that takes it (SPEC D3). Empty fields require nothing,
-/// except the workspace: work without one needs a session without one.
-struct TaskRequirements
-{
-    QStringList capabilities;
-    QString workspace;
-    QString channel;
-    QString owner; ///< an agent name; empty = any agent
-};
 
 /// A queued task as the cycle sees it.
 struct CycleRun
@@ -51,16 +42,6 @@ struct WakeTarget
     CycleRun run;
     CycleSession session;
     QString reason; ///< "queued work", "starved: fan-out"
-};
-
-/// A run's durable escalation budget (SPEC D6): it survives restarts.
-struct RunStarvation
-{
-    RunId run = 0;
-    int wakeCount = 0; ///< cycles it stayed queued while starved
-    bool spawnRequested = false;
-    bool starvedReported = false;
-    TimeMs since = 0; ///< first cycle it counted
 };
 
 /// The ladder's bounds (SPEC D6): counts are cycles a starved run stays queued before each

@@ -51,6 +51,11 @@ public:
     void setCooldown(qint64 ms);
 
 private:
+    QVector<WakeTarget> select(const TaskIndex &index, const QVector<CycleSession> &sessions, TimeMs now,
+                               CycleResult &result);
+    void wake(const QVector<WakeTarget> &targets, TimeMs now, CycleResult &result, QStringList &errors);
+    QVector<CycleRun> starvedRuns(const TaskIndex &index, TimeMs now) const;
+    void pruneCooldown(TimeMs now);
     void escalate(const CycleRun &run, TimeMs now, CycleResult &result, QStringList &errors);
 
     Ports m_p;

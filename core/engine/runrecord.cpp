@@ -41,6 +41,8 @@ Run RunRecord::toRun(const QString &handlerName, const QString &laneName, TimeMs
         r.progressText = d->progressText;
         r.log = d->log;
         r.retryOf = d->retryOf;
+        if (d->task)
+            r.task = *d->task;
     }
     if (state == RunState::Completed)
         r.progress = 1.0;
@@ -60,7 +62,8 @@ void RunRecord::assignFrom(Run &&run)
                       || !run.savedState.isEmpty() || !run.result.isEmpty() || !run.error.isEmpty()
                       || !run.progressText.isEmpty() || !run.log.isEmpty() || run.progress > 0
                       || run.mergedInto || run.retryOf || run.mergedCount
-                      || run.errorCode != ErrorCode::None || run.createdAt != run.queuedAt;
+                      || run.errorCode != ErrorCode::None || run.createdAt != run.queuedAt
+                      || run.task.has_value();
     if (!cold) {
         detail.reset();
         return;
@@ -80,6 +83,10 @@ void RunRecord::assignFrom(Run &&run)
     d.retryOf = run.retryOf;
     d.mergedCount = run.mergedCount;
     d.errorCode = run.errorCode;
+    if (run.task)
+        d.task = std::make_unique<TaskInfo>(std::move(*run.task));
+    else
+        d.task.reset();
 }
 
 } // namespace Yard

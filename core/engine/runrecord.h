@@ -29,6 +29,7 @@ struct RunDetail
     RunId retryOf = 0;
     int mergedCount = 0;
     ErrorCode errorCode = ErrorCode::None;
+    std::unique_ptr<TaskInfo> task; ///< set for tasks (SPEC D3): requirements, lease, budget
 };
 
 /// The engine's live view of a run that has not been resolved yet, or whose handler is still
@@ -47,6 +48,7 @@ struct alignas(64) RunRecord
         BetweenSteps,      ///< holds its slot, waiting for its next step (ContinueAfter)
         AwaitingReturn,    ///< resolved (or parked) while executing; the worker still has it
         WithdrawnFromLane, ///< resolved while waiting for a slot; its lane entry frees it
+        AwaitingClaim,     ///< a task on the task board: no session has claimed it yet
     };
 
     RunId id = 0;
@@ -77,6 +79,8 @@ struct alignas(64) RunRecord
     SessionId sessionId() const;
     MessageId messageId() const { return detail ? detail->messageId : 0; }
     TimeMs createdAt() const { return detail && detail->createdAt ? detail->createdAt : queuedAt; }
+    /// The task part of a task run (SPEC D3), or nullptr for session work.
+    TaskInfo *task() const { return detail ? detail->task.get() : nullptr; }
     RunTicket *ticketIfAny() const
     {
         return stage == Stage::Executing || stage == Stage::BetweenSteps || stage == Stage::AwaitingReturn

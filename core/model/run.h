@@ -5,10 +5,13 @@
 #include "ids.h"
 #include "priority.h"
 #include "runstate.h"
+#include "taskinfo.h"
 
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
+
+#include <optional>
 
 namespace Yard {
 
@@ -41,6 +44,8 @@ struct Run
     QString progressText;
     QString log; ///< newest 64 KiB of the handler's log lines
     RunId retryOf = 0; ///< operator retry: the run this one repeats
+    /// Set for tasks (SPEC D3): runs that wait for a capable session to claim them.
+    std::optional<TaskInfo> task;
 
     bool isTerminal() const { return Yard::isTerminal(state); }
 };

@@ -31,7 +31,8 @@ struct MessagesReplace
     SessionId sessionId = 0;
     MessageList messages;
 };
-/// Full row of a run; the writer keeps only the last upsert of a run within a batch.
+/// Full row of a run (and, for a task, its tasks row); the writer keeps only the last upsert of
+/// a run within a batch.
 struct RunUpsert
 {
     Run run;

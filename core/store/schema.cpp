@@ -120,6 +120,27 @@ const QList<QStringList> &migrations()
             u"UPDATE runs SET max_attempts = 3 WHERE max_attempts <= 1 AND state IN "
             "('scheduled', 'queued', 'claimed', 'running', 'retry_wait')"_s,
         },
+        // v5: tasks (SPEC D2, D3, D6, D8): requirements, lease, escalation budget and
+        // acknowledgement, beside the run row so runs that are not tasks pay nothing for them.
+        {
+            uR"(CREATE TABLE tasks (
+                run_id INTEGER PRIMARY KEY,
+                capabilities TEXT NOT NULL DEFAULT '[]',
+                workspace TEXT NOT NULL DEFAULT '',
+                channel TEXT NOT NULL DEFAULT '',
+                owner TEXT NOT NULL DEFAULT '',
+                lease_owner INTEGER NOT NULL DEFAULT 0,
+                lease_expires_at INTEGER NOT NULL DEFAULT 0,
+                wake_count INTEGER NOT NULL DEFAULT 0,
+                spawn_requested INTEGER NOT NULL DEFAULT 0,
+                starved_reported INTEGER NOT NULL DEFAULT 0,
+                starved_since INTEGER NOT NULL DEFAULT 0,
+                escalated_wakes INTEGER NOT NULL DEFAULT 0,
+                spawn_unresolvable INTEGER NOT NULL DEFAULT 0,
+                acknowledged_by TEXT NOT NULL DEFAULT '',
+                acknowledgement TEXT NOT NULL DEFAULT '',
+                acknowledged_at INTEGER NOT NULL DEFAULT 0))"_s,
+        },
     };
     return list;
 }
@@ -179,6 +200,8 @@ Error validate(QSqlDatabase &db, const QString &path)
         required << u"sessions"_s << u"messages"_s << u"runs"_s << u"settings"_s << u"lanes"_s;
     if (version >= 2)
         required << u"audit_log"_s << u"stats_seconds"_s << u"stats_minutes"_s;
+    if (version >= 5)
+        required << u"tasks"_s;
     QStringList missing;
     for (const QString &t : std::as_const(required)) {
         if (!tables.contains(t))

@@ -27,6 +27,11 @@ const char16_t kRunColumns[] =
     u"payload, result, error_code, error, created_at, queued_at, started_at, finished_at, "
     u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log, retry_of";
 
+const char16_t kTaskColumns[] =
+    u"run_id, capabilities, workspace, channel, owner, lease_owner, lease_expires_at, wake_count, "
+    u"spawn_requested, starved_reported, starved_since, escalated_wakes, spawn_unresolvable, "
+    u"acknowledged_by, acknowledgement, acknowledged_at";
+
 namespace {
 
 QStringList capabilitiesFromJson(const QString &json)
@@ -142,6 +147,24 @@ Run runFromQuery(const QSqlQuery &q)
     return r;
 }
 
+QString runSelectSql()
+{
+    return u"SELECT %1, %2 FROM runs LEFT JOIN tasks ON tasks.run_id = runs.id"_s.arg(
+        QString::fromUtf16(kRunColumns), QString::fromUtf16(kTaskColumns));
+}
+
+Run runWithTaskFromQuery(const QSqlQuery &q)
+{
+    Run r = runFromQuery(q);
+    constexpr int kFirstTaskColumn = 26;
+    if (!q.value(kFirstTaskColumn).isNull()) {
+        TaskInfo t;
+        taskFromQuery(q, kFirstTaskColumn, &t);
+        r.task = std::move(t);
+    }
+    return r;
+}
+
 QString sessionUpsertSql()
 {
     return upsertSql(u"sessions"_s, QString::fromUtf16(kSessionColumns));
@@ -166,6 +189,54 @@ void bindSession(QSqlQuery &q, const Session &s)
     q.bindValue(13, s.transcriptChars);
     q.bindValue(14, int(s.paused));
     q.bindValue(15, s.staleCutoff);
+}
+
+QString taskUpsertSql()
+{
+    return u"INSERT OR REPLACE INTO tasks (%1) VALUES (%2)"_s.arg(QString::fromUtf16(kTaskColumns),
+                                                               placeholders(16));
+}
+
+void bindTask(QSqlQuery &q, RunId run, const TaskInfo &t)
+{
+    q.bindValue(0, run);
+    q.bindValue(1, capabilitiesToJson(t.needs.capabilities));
+    q.bindValue(2, text(t.needs.workspace));
+    q.bindValue(3, text(t.needs.channel));
+    q.bindValue(4, text(t.needs.owner));
+    q.bindValue(5, t.leaseOwner);
+    q.bindValue(6, t.leaseExpiresAt);
+    q.bindValue(7, t.budget.wakeCount);
+    q.bindValue(8, int(t.budget.spawnRequested));
+    q.bindValue(9, int(t.budget.starvedReported));
+    q.bindValue(10, t.budget.since);
+    q.bindValue(11, t.escalatedWakes);
+    q.bindValue(12, int(t.spawnUnresolvable));
+    q.bindValue(13, text(t.acknowledgedBy));
+    q.bindValue(14, text(t.acknowledgement));
+    q.bindValue(15, t.acknowledgedAt);
+}
+
+RunId taskFromQuery(const QSqlQuery &q, int first, TaskInfo *t)
+{
+    const RunId run = q.value(first).toLongLong();
+    t->needs.capabilities = capabilitiesFromJson(q.value(first + 1).toString());
+    t->needs.workspace = q.value(first + 2).toString();
+    t->needs.channel = q.value(first + 3).toString();
+    t->needs.owner = q.value(first + 4).toString();
+    t->leaseOwner = q.value(first + 5).toLongLong();
+    t->leaseExpiresAt = q.value(first + 6).toLongLong();
+    t->budget.run = run;
+    t->budget.wakeCount = q.value(first + 7).toInt();
+    t->budget.spawnRequested = q.value(first + 8).toBool();
+    t->budget.starvedReported = q.value(first + 9).toBool();
+    t->budget.since = q.value(first + 10).toLongLong();
+    t->escalatedWakes = q.value(first + 11).toInt();
+    t->spawnUnresolvable = q.value(first + 12).toBool();
+    t->acknowledgedBy = q.value(first + 13).toString();
+    t->acknowledgement = q.value(first + 14).toString();
+    t->acknowledgedAt = q.value(first + 15).toLongLong();
+    return run;
 }
 
 QString runUpsertSql()

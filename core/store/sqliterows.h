@@ -22,11 +22,21 @@ extern const char16_t kRunColumns[];
 Session sessionFromQuery(const QSqlQuery &q);
 Message messageFromQuery(const QSqlQuery &q);
 Run runFromQuery(const QSqlQuery &q);
+/// `SELECT <run columns>, <task columns> FROM runs LEFT JOIN tasks …`: add WHERE/ORDER as needed.
+QString runSelectSql();
+/// Reads a row of runSelectSql(): the run, and its task when it is one.
+Run runWithTaskFromQuery(const QSqlQuery &q);
 
 /// SQL and binders for the writer's prepared statements (positional `?`).
 QString sessionUpsertSql();
 void bindSession(QSqlQuery &q, const Session &s);
 QString runUpsertSql();
+/// The tasks row of a run (SPEC D2, D3, D6, D8).
+extern const char16_t kTaskColumns[];
+QString taskUpsertSql();
+void bindTask(QSqlQuery &q, RunId run, const TaskInfo &task);
+/// Reads kTaskColumns starting at column `first`; returns the run id.
+RunId taskFromQuery(const QSqlQuery &q, int first, TaskInfo *task);
 /// The same for a run whose session, lane and priority are known not to have changed.
 QString runStatusUpsertSql();
 void bindRun(SqliteStatement &q, const Run &r);

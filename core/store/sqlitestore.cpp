@@ -158,11 +158,12 @@ Expected<StoredState> SqliteStore::loadState()
         return fail(u"sessions"_s);
     while (q.next())
         state.sessions.append(SqliteRows::sessionFromQuery(q));
-    if (!q.exec(u"SELECT %1 FROM runs WHERE state IN ('scheduled', 'queued', 'claimed', 'running', "
-                "'retry_wait') ORDER BY queued_at, id"_s.arg(QString::fromUtf16(SqliteRows::kRunColumns))))
+    if (!q.exec(SqliteRows::runSelectSql()
+                + u" WHERE state IN ('scheduled', 'queued', 'claimed', 'running', 'retry_wait') "
+                  "ORDER BY queued_at, id"_s))
         return fail(u"open runs"_s);
     while (q.next())
-        state.openRuns.append(SqliteRows::runFromQuery(q));
+        state.openRuns.append(SqliteRows::runWithTaskFromQuery(q));
     if (!q.exec(u"SELECT key, value FROM settings"_s))
         return fail(u"settings"_s);
     while (q.next())
@@ -280,11 +281,11 @@ std::optional<Run> SqliteStore::loadRun(RunId id)
     if (pending)
         return pending;
     QSqlQuery q(connection());
-    q.prepare(u"SELECT %1 FROM runs WHERE id = ?"_s.arg(QString::fromUtf16(SqliteRows::kRunColumns)));
+    q.prepare(SqliteRows::runSelectSql() + u" WHERE runs.id = ?"_s);
     q.bindValue(0, id);
     if (!q.exec() || !q.next())
         return std::nullopt;
-    return SqliteRows::runFromQuery(q);
+    return SqliteRows::runWithTaskFromQuery(q);
 }
 
 } // namespace Yard

@@ -42,11 +42,11 @@ struct SqliteWriter::Statements
     explicit Statements(const QSqlDatabase &db)
         : sessionUpsert(db), sessionDelete(db), messagesOfSessionDelete(db), messageInsert(db),
           settingSet(db), settingDelete(db), laneUpsert(db), auditInsert(db), secondInsert(db),
-          minuteInsert(db), pruneSeconds(db), pruneMinutes(db)
+          minuteInsert(db), pruneSeconds(db), pruneMinutes(db), taskUpsert(db)
     {}
     QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
         settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
-        pruneMinutes;
+        pruneMinutes, taskUpsert;
     SqliteStatement runUpsert;       ///< one row per run and commit: the hot path
     SqliteStatement runStatusUpsert; ///< the same, keeping session, lane and priority
 };
@@ -302,7 +302,8 @@ bool SqliteWriter::prepare(QSqlDatabase &db, Statements &st)
         && st.secondInsert.prepare(SqliteRows::statsInsertSql(u"stats_seconds"_s))
         && st.minuteInsert.prepare(SqliteRows::statsInsertSql(u"stats_minutes"_s))
         && st.pruneSeconds.prepare(u"DELETE FROM stats_seconds WHERE t < ?"_s)
-        && st.pruneMinutes.prepare(u"DELETE FROM stats_minutes WHERE t < ?"_s);
+        && st.pruneMinutes.prepare(u"DELETE FROM stats_minutes WHERE t < ?"_s)
+        && st.taskUpsert.prepare(SqliteRows::taskUpsertSql());
     if (!prepared) {
         failed(Error::make(ErrorCode::StoreFailed,
                            u"%1: cannot prepare statements: %2"_s.arg(m_path, db.lastError().text())));
@@ -420,6 +421,10 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
         SqliteStatement &statement = n.keysChanged ? st.runUpsert : st.runStatusUpsert;
         SqliteRows::bindRun(statement, *n.run);
         exec(statement);
+        if (n.run->task && !failed) {
+            SqliteRows::bindTask(st.taskUpsert, id, *n.run->task);
+            exec(st.taskUpsert);
+        }
     }
     if (failed) {
         const Error e = Error::make(ErrorCode::StoreFailed,

@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -227,12 +228,12 @@ quint64 StoreReader::requestRun(RunId runId)
     const quint64 id = m_nextRequest++;
     post([this, id, runId](Worker &w) {
         QSqlQuery q(w.db());
-        q.prepare(u"SELECT %1, (SELECT key FROM sessions WHERE id = runs.session_id) FROM runs "
-                  "WHERE id = ?"_s.arg(QString::fromUtf16(SqliteRows::kRunColumns)));
+        q.prepare(u"SELECT *, (SELECT key FROM sessions WHERE id = session_id) FROM (%1 "
+                  "WHERE runs.id = ?)"_s.arg(SqliteRows::runSelectSql()));
         q.bindValue(0, runId);
         if (q.exec() && q.next()) {
-            const Run run = SqliteRows::runFromQuery(q);
-            Q_EMIT runReady(id, run, q.value(26).toString(), true);
+            const Run run = SqliteRows::runWithTaskFromQuery(q);
+            Q_EMIT runReady(id, run, q.value(q.record().count() - 1).toString(), true);
         } else {
             Run missing;
             missing.id = runId;

@@ -15,7 +15,13 @@ namespace {
 
 struct FakeTasks final : CycleTaskSource
 {
-    QVector<CycleRun> pendingRuns() override { return pending; }
+    const TaskIndex &pending() override
+    {
+        index.clear();
+        for (const CycleRun &r : std::as_const(queued))
+            index.add(r.id, r.priority, r.queuedAt, r.needs);
+        return index;
+    }
     int activeRuns() override { return active; }
     QVector<RunId> recoverExpiredLeases(int limit, Error *error) override
     {
@@ -26,7 +32,8 @@ struct FakeTasks final : CycleTaskSource
         expired = expired.mid(out.size());
         return out;
     }
-    QVector<CycleRun> pending;
+    QVector<CycleRun> queued;
+    TaskIndex index;
     QVector<RunId> expired;
     QString recoveryError;
     int active = 0;
@@ -178,7 +185,7 @@ void tst_MechanicalCycle::onlyEligibleIdleSessionsAreWoken()
     for (CycleSession *s : {&busy, &prompting, &elsewhere, &stopped, &idle})
         s->capabilities = {u"python"_s};
     rig.sessions.list = {busy, prompting, elsewhere, unskilled, stopped, idle, good};
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{u"python"_s}, {}, {}, {}})};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{u"python"_s}, {}, {}, {}})};
     const CycleResult r = rig.cycle.runOnce();
     QCOMPARE(rig.waker.woken, (QVector<std::pair<RunId, SessionId>>{{10, 7}}));
     QCOMPARE(r.wakeSucceeded, 1);
@@ -189,7 +196,7 @@ void tst_MechanicalCycle::noMatchIsRecordedWithTheRunIdAndNoWake()
 {
     Rig rig;
     rig.sessions.list = {session(1)};
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}})};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}})};
     const CycleResult r = rig.cycle.runOnce();
     QCOMPARE(r.noMatchRuns, 1);
     QCOMPARE(r.noMatchRunIds, QVector<RunId>{10});
@@ -203,7 +210,7 @@ void tst_MechanicalCycle::starvedRunsFanOutAndAFreshOneWakesOne()
     o.thresholds.fanOutAfter = 1; // fan out as soon as a run starves
     Rig rig(o);
     rig.sessions.list = {session(1), session(2), session(3), session(4)};
-    rig.tasks.pending = {rig.run(10, {}, Priority::Normal, 5 * 60'000), rig.run(11)};
+    rig.tasks.queued = {rig.run(10, {}, Priority::Normal, 5 * 60'000), rig.run(11)};
     const CycleResult r = rig.cycle.runOnce();
     // The starved run wakes every eligible session it can; the fresh one the next free session —
     // none is left, each session is woken at most once per pass.
@@ -215,7 +222,7 @@ void tst_MechanicalCycle::starvedRunsFanOutAndAFreshOneWakesOne()
     // Alone, a fresh run wakes one session.
     Rig fresh;
     fresh.sessions.list = {session(1), session(2)};
-    fresh.tasks.pending = {fresh.run(11)};
+    fresh.tasks.queued = {fresh.run(11)};
     fresh.cycle.runOnce();
     QCOMPARE(fresh.waker.woken, (QVector<std::pair<RunId, SessionId>>{{11, 1}}));
 }
@@ -223,7 +230,7 @@ void tst_MechanicalCycle::starvedRunsFanOutAndAFreshOneWakesOne()
 void tst_MechanicalCycle::ladderFiresEachTierOnceThenClearsTheBudget()
 {
     Rig rig; // 2 / 4 / 6 / 10
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}}, Priority::Normal, 10 * 60'000)};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}}, Priority::Normal, 10 * 60'000)};
     for (int cycle = 1; cycle <= 9; ++cycle) {
         rig.clock.advance(15'000);
         rig.cycle.runOnce();
@@ -249,7 +256,7 @@ void tst_MechanicalCycle::unresolvableSpawnFallsThroughToEventAndNeedsAttention(
 {
     Rig rig;
     rig.escalation.unresolvable = true;
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}}, Priority::Normal, 10 * 60'000)};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{u"gpu"_s}, {}, {}, {}}, Priority::Normal, 10 * 60'000)};
     for (int cycle = 1; cycle <= 10; ++cycle)
         rig.cycle.runOnce();
     QVERIFY(rig.escalation.spawned.isEmpty());
@@ -264,7 +271,7 @@ void tst_MechanicalCycle::failingEmitterDoesNotAbortTheCycleAndIsRetried()
     Rig rig(o);
     rig.escalation.failEvents = 1;
     rig.sessions.list = {session(1)};
-    rig.tasks.pending = {rig.run(10, {}, Priority::Normal, 60'000), rig.run(11, {}, Priority::Low)};
+    rig.tasks.queued = {rig.run(10, {}, Priority::Normal, 60'000), rig.run(11, {}, Priority::Low)};
     const CycleResult first = rig.cycle.runOnce();
     QVERIFY(first.error.isError());
     QVERIFY2(first.error.message.contains(u"emitter down"_s), qPrintable(first.error.message));
@@ -298,7 +305,7 @@ void tst_MechanicalCycle::ownerMatching()
     reviewer.agent = u"reviewer"_s;
     CycleSession coder = session(2);
     rig.sessions.list = {reviewer, coder};
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{}, {}, {}, u"coder"_s})};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{}, {}, {}, u"coder"_s})};
     rig.cycle.runOnce();
     QCOMPARE(rig.waker.woken, (QVector<std::pair<RunId, SessionId>>{{10, 2}}));
 }
@@ -308,7 +315,7 @@ void tst_MechanicalCycle::pausedStillSweepsAndWakesNoOne()
     Rig rig;
     rig.paused = true;
     rig.sessions.list = {session(1)};
-    rig.tasks.pending = {rig.run(10, {}, Priority::Normal, 10 * 60'000)};
+    rig.tasks.queued = {rig.run(10, {}, Priority::Normal, 10 * 60'000)};
     rig.tasks.expired = {7, 8};
     const CycleResult r = rig.cycle.runOnce();
     QVERIFY(r.paused);
@@ -325,7 +332,7 @@ void tst_MechanicalCycle::errorsComeBackJoinedWithLastErrors()
     rig.tasks.recoveryError = u"lease table locked"_s;
     rig.sessions.list = {session(1)};
     rig.waker.failFor = {1};
-    rig.tasks.pending = {rig.run(10)};
+    rig.tasks.queued = {rig.run(10)};
     const CycleResult r = rig.cycle.runOnce();
     QVERIFY(r.error.isError());
     QVERIFY2(r.error.message.contains(u"lease recovery: lease table locked"_s)
@@ -341,7 +348,7 @@ void tst_MechanicalCycle::rebuildClearsCooldownKeys()
 {
     Rig rig;
     rig.sessions.list = {session(1)};
-    rig.tasks.pending = {rig.run(10)};
+    rig.tasks.queued = {rig.run(10)};
     rig.cycle.runOnce();
     const CycleResult cooled = rig.cycle.runOnce();
     QCOMPARE(cooled.wakeAttempts, 0);
@@ -359,7 +366,7 @@ void tst_MechanicalCycle::cooldownZeroWakesEveryCycle()
     o.wakeCooldownMs = 0;
     Rig rig(o);
     rig.sessions.list = {session(1)};
-    rig.tasks.pending = {rig.run(10)};
+    rig.tasks.queued = {rig.run(10)};
     for (int i = 0; i < 3; ++i)
         QCOMPARE(rig.cycle.runOnce().wakeSucceeded, 1);
     MechanicalCycle::Options negative;
@@ -372,7 +379,7 @@ void tst_MechanicalCycle::wakeOrderIsPriorityThenSession()
 {
     Rig rig;
     rig.sessions.list = {session(3, 300), session(1, 100), session(2, 200)};
-    rig.tasks.pending = {rig.run(20, {}, Priority::Low), rig.run(21, {}, Priority::Urgent),
+    rig.tasks.queued = {rig.run(20, {}, Priority::Low), rig.run(21, {}, Priority::Urgent),
                          rig.run(22, {}, Priority::Normal)};
     rig.cycle.runOnce();
     QCOMPARE(rig.waker.woken, (QVector<std::pair<RunId, SessionId>>{{21, 1}, {22, 2}, {20, 3}}));
@@ -386,7 +393,7 @@ void tst_MechanicalCycle::channelBoundWorkWakesOnlyThatChannel()
     CycleSession mail = session(2);
     mail.channel = u"mail"_s;
     rig.sessions.list = {mail, slack};
-    rig.tasks.pending = {rig.run(10, TaskRequirements{{}, {}, u"slack"_s, {}})};
+    rig.tasks.queued = {rig.run(10, TaskRequirements{{}, {}, u"slack"_s, {}})};
     rig.cycle.runOnce();
     QCOMPARE(rig.waker.woken, (QVector<std::pair<RunId, SessionId>>{{10, 1}}));
 }
@@ -395,7 +402,7 @@ void tst_MechanicalCycle::oneWakePerSessionPerCycleInOneBatch()
 {
     Rig rig;
     rig.sessions.list = {session(1), session(2)};
-    rig.tasks.pending = {rig.run(10), rig.run(11), rig.run(12)};
+    rig.tasks.queued = {rig.run(10), rig.run(11), rig.run(12)};
     const CycleResult r = rig.cycle.runOnce();
     QCOMPARE(rig.waker.batches, 1);
     QCOMPARE(rig.waker.woken, (QVector<std::pair<RunId, SessionId>>{{10, 1}, {11, 2}}));

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void theEngineNeverWaitsForTheWriter();
     void statusUpdatesKeepIndexedKeysUnlessTheyChanged();
     void runsPersistQueuedRunningCompleted();
+    void taskRowsRoundTripBesideTheirRun();
     void restartResumesQueuedRuns();
     void crashMidRunRecoversTheRun();
     void gracefulShutdownKeepsInFlightWork();
@@ -336,6 +337,57 @@ void tst_SqliteStore::statusUpdatesKeepIndexedKeysUnlessTheyChanged()
     QCOMPARE(stored.lane, u"main"_s);
     QCOMPARE(stored.sessionId, SessionId(0));
     QCOMPARE(stored.priority, Priority::Low);
+}
+
+void tst_SqliteStore::taskRowsRoundTripBesideTheirRun()
+{
+    TempDatabase db;
+    {
+        auto store = SqliteStore::open(db.path()).value();
+        Run plain;
+        plain.id = 1;
+        plain.handler = u"noop"_s;
+        plain.lane = u"main"_s;
+        store->append(RunUpsert{plain});
+        Run task = plain;
+        task.id = 2;
+        TaskInfo t;
+        t.needs = TaskRequirements{{u"python"_s, u"gpu"_s}, u"/repo"_s, u"slack"_s, u"coder"_s};
+        t.leaseOwner = 9;
+        t.leaseExpiresAt = 5000;
+        t.budget = RunStarvation{2, 3, true, false, 1200};
+        t.escalatedWakes = 10;
+        t.spawnUnresolvable = true;
+        t.acknowledgedBy = u"ana"_s;
+        t.acknowledgement = u"GPU pool is down"_s;
+        t.acknowledgedAt = 7000;
+        task.task = t;
+        store->append(RunUpsert{task});
+        QVERIFY(!store->loadRun(2).value().task->needs.capabilities.isEmpty()); // pending: as written
+        QVERIFY(!store->flush().isError());
+        QVERIFY(!store->loadRun(1)->task.has_value());
+    }
+    auto store = SqliteStore::open(db.path()).value();
+    const Run stored = store->loadRun(2).value();
+    QVERIFY(stored.task.has_value());
+    const TaskInfo &t = *stored.task;
+    QCOMPARE(t.needs.capabilities, (QStringList{u"python"_s, u"gpu"_s}));
+    QCOMPARE(t.needs.workspace, u"/repo"_s);
+    QCOMPARE(t.needs.channel, u"slack"_s);
+    QCOMPARE(t.needs.owner, u"coder"_s);
+    QCOMPARE(t.leaseOwner, SessionId(9));
+    QCOMPARE(t.leaseExpiresAt, TimeMs(5000));
+    QCOMPARE(t.budget.wakeCount, 3);
+    QVERIFY(t.budget.spawnRequested);
+    QVERIFY(!t.budget.starvedReported);
+    QCOMPARE(t.budget.since, TimeMs(1200));
+    QCOMPARE(t.escalatedWakes, 10);
+    QVERIFY(t.spawnUnresolvable);
+    QCOMPARE(t.acknowledgement, u"GPU pool is down"_s);
+    QCOMPARE(t.acknowledgedAt, TimeMs(7000));
+    const StoredState state = store->loadState().value();
+    QCOMPARE(state.openRuns.size(), 2);
+    QVERIFY(!state.openRuns[0].task && state.openRuns[1].task);
 }
 
 void tst_SqliteStore::runsPersistQueuedRunningCompleted()
