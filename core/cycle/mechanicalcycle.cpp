@@ -413,6 +413,7 @@ void MechanicalCycle::escalate(const CycleRun &run, TimeMs now, CycleResult &res
             errors << u"starved event for run %1: %2"_s.arg(run.id).arg(e.message); // retried
     }
     if (b.wakeCount >= t.needsAttentionAfter) {
+        m_p.starvation->upsert(b); // the mark reads the count it climbed to
         const QString diagnostic = u"run queued %1 without a claim after %2 escalation cycles"_s
                                        .arg(age(now - run.queuedAt))
                                        .arg(b.wakeCount);

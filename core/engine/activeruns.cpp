@@ -9,6 +9,7 @@
 #include "sessionchanges.h"
 #include "sessionmanager.h"
 #include "sessionqueue.h"
+#include "taskboard.h"
 #include "turnclock.h"
 #include "turnhost.h"
 
@@ -97,6 +98,7 @@ void ActiveRuns::startAdmitted(RunRecord *run)
 
 void ActiveRuns::dispatchStep(RunRecord *run)
 {
+    run->ticket->leaseBeatAt.store(m_p.time->now(), std::memory_order_relaxed);
     run->stage = RunRecord::Stage::Executing;
     run->ticket->outcome = Outcome();
     ++m_executing;
@@ -161,7 +163,49 @@ void ActiveRuns::yielded(RunRecord *run)
     m_p.pump->release(run);
     recycle(run);
     m_p.resolver->requeue(run, EventType::RunRescheduled);
+    if (run->task() && m_board) {
+        if (run->queue) // (tasks have no session queue; defensive)
+            run->queue->takeActive(run);
+        m_board->add(run); // back on the board: any capable session may claim it again
+        return;
+    }
     m_p.pump->enqueue(run); // keeps its session place and its original enqueue time
+}
+
+void ActiveRuns::vanished(RunRecord *run)
+{
+    run->stage = RunRecord::Stage::BetweenSteps; // holds its slot; no step pending
+    run->ticket->stepTimer = 0;
+    ++m_betweenSteps;
+}
+
+bool ActiveRuns::expire(RunRecord *run)
+{
+    RunTicket *t = run->ticketIfAny();
+    if (!t)
+        return false;
+    if (run->stage == RunRecord::Stage::BetweenSteps) {
+        letGoExpired(run);
+        return true;
+    }
+    t->leaseLost.store(true, std::memory_order_relaxed);
+    t->cancelled.store(true, std::memory_order_release); // the handler should stop
+    return false;
+}
+
+void ActiveRuns::letGoExpired(RunRecord *run)
+{
+    if (run->stage == RunRecord::Stage::BetweenSteps) {
+        --m_betweenSteps;
+        if (run->ticket->stepTimer)
+            m_p.timers->cancel(run->ticket->stepTimer);
+    }
+    m_p.pump->release(run);
+    recycle(run);
+    if (SessionQueue *queue = run->queue) {
+        queue->takeActive(run);
+        m_p.changes->mark(queue);
+    }
 }
 
 void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
@@ -187,6 +231,12 @@ void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
     case RunRecord::Stage::BetweenSteps:
         if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
             endBetweenSteps(run);
+        return;
+    case RunRecord::Stage::AwaitingClaim:
+        if (m_board)
+            m_board->take(run);
+        if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            m_p.runs->destroy(run);
         return;
     case RunRecord::Stage::AwaitingReturn:
     case RunRecord::Stage::WithdrawnFromLane:

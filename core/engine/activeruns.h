@@ -4,6 +4,7 @@
 #include "admissionpump.h"
 
 #include "exec/runrequest.h"
+#include "exec/runticket.h"
 #include "model/errors.h"
 #include "model/runstate.h"
 
@@ -20,6 +21,7 @@ class RunTable;
 class RunTicket;
 class SessionChanges;
 class SessionManager;
+class TaskBoard;
 class TurnClock;
 class TurnTimers;
 struct RunRecord;
@@ -82,6 +84,30 @@ public:
     void park(RunRecord *run);
     /// The worker of a run resolved or parked while it executed returned: free what it held.
     void discard(RunRecord *run);
+    /// The worker went silent (Outcome::Vanished): the run keeps its slot, with no step
+    /// pending and no heartbeat, until its lease expires.
+    void vanished(RunRecord *run);
+
+    // Leases (SPEC D2) ---------------------------------------------------------------------------
+    /// Where tasks go back to (a yield) and whose leases every step renews. Not owning.
+    void setTaskBoard(TaskBoard *board) { m_board = board; }
+    /// Calls fn(RunRecord *, RunTicket *) for every run holding a ticket (executing, between
+    /// steps, or returning after it was resolved): at most as many as there are slots.
+    template<typename Fn>
+    void forEachTicketHolder(Fn fn) const
+    {
+        for (RunTicket *t : m_allTickets) {
+            if (t->owner)
+                fn(static_cast<RunRecord *>(t->owner), t);
+        }
+    }
+    /// The lease of a run that holds a slot expired. Between steps nothing holds it: it lets go
+    /// of its slot and its session's place at once (true). A worker that still has it is told
+    /// to stop, and the run is let go of when the worker returns (false).
+    bool expire(RunRecord *run);
+    /// Lets go of the slot, ticket and session place of a run whose lease expired and whose
+    /// worker returned (or which was between steps).
+    void letGoExpired(RunRecord *run);
 
     /// Frees every ticket (engine teardown, once no worker can touch one).
     void freeTickets();
@@ -96,6 +122,7 @@ private:
     void endBetweenSteps(RunRecord *run);
 
     Parts m_p;
+    TaskBoard *m_board = nullptr;
     std::vector<RunTicket *> m_freeTickets;
     std::vector<RunTicket *> m_allTickets; ///< Owning.
     std::vector<RunTicket *> m_started;

@@ -74,7 +74,7 @@ Error Engine::start()
         return d->configError;
     Turn turn(this);
     StartupRestore restore({d->store, &d->sessions, &d->lanes, &d->pause, &d->options, &d->control,
-                            &d->resolver, &d->runs});
+                            &d->resolver, &d->runs, &d->board});
     if (Error e = restore.restore(); e.isError())
         return e;
     if (Error e = d->intake.prepareIds(); e.isError())
@@ -83,6 +83,7 @@ Error Engine::start()
     d->storeHealth.attach();
     d->queues.startEviction();
     d->statsTicker.start();
+    d->cycles.start();
     d->started = true;
     return {};
 }
@@ -99,6 +100,7 @@ void Engine::shutdown(int deadlineMs, std::function<void()> done)
         d->queues.stopEviction();
         d->statsTicker.stop();
         d->drain.stop();
+        d->cycles.stop();
     }
     d->shutdown.begin(deadlineMs, std::move(done));
 }
@@ -207,6 +209,74 @@ Expected<RunId> Engine::submitRun(const RunSubmission &submission)
     return d->intake.submitRun(submission);
 }
 
+Expected<RunId> Engine::submitTask(const TaskSubmission &submission)
+{
+    Turn turn(this);
+    return d->intake.submitTask(submission);
+}
+
+Expected<RunId> Engine::claimTask(SessionId session, RunId run)
+{
+    Turn turn(this);
+    return d->board.claim(session, run);
+}
+
+Error Engine::setSessionActivity(SessionId id, SessionState state, bool prompting)
+{
+    Turn turn(this);
+    const Session *current = d->sessions.find(id);
+    if (!current)
+        return Errors::sessionNotFound(id);
+    if (state == SessionState::Closed)
+        return Error::make(ErrorCode::InvalidRequest, u"use closeSession to close a session"_s);
+    if (current->state == SessionState::Closed)
+        return Error::make(ErrorCode::SessionClosed, u"session %1 is closed"_s.arg(id));
+    if (current->state == state && current->prompting == prompting)
+        return {};
+    Session s = *current;
+    s.state = state;
+    s.prompting = prompting;
+    if (Error e = d->sessions.update(s); e.isError())
+        return e;
+    Event e = d->events.make(EventType::SessionUpdated);
+    e.session = id;
+    e.text = u"%1%2"_s.arg(sessionStateName(state), prompting ? u", prompting"_s : QString());
+    d->events.add(std::move(e));
+    d->changes.mark(id);
+    return {};
+}
+
+AttentionOutcome Engine::resolveAttention(AttentionAction action, const QVector<RunId> &runs,
+                                          const NeedsAttentionFilter &filter, const QString &actor,
+                                          const QString &note)
+{
+    Turn turn(this);
+    const QVector<RunId> ids = runs.isEmpty() ? d->store->needsAttentionRuns(filter) : runs;
+    AttentionOutcome out;
+    for (RunId id : ids) {
+        if (Error e = d->control.resolveAttention(id, action, actor, note); e.isError()) {
+            ++out.failed;
+            if (out.errors.size() < 5)
+                out.errors << u"run %1: %2"_s.arg(id).arg(e.message);
+        } else {
+            ++out.done;
+        }
+    }
+    static const char16_t *const kNames[] = {u"requeue", u"cancel", u"acknowledge"};
+    QStringList listed;
+    for (qsizetype i = 0; i < ids.size() && i < 200; ++i)
+        listed << QString::number(ids[i]);
+    if (ids.size() > 200)
+        listed << u"… %1 more"_s.arg(ids.size() - 200);
+    const QString target = runs.isEmpty() ? u"%1 needs_attention runs matching %2"_s.arg(out.done).arg(filter.describe())
+                                          : u"%1 needs_attention runs"_s.arg(out.done);
+    if (!ids.isEmpty())
+        d->audit.record(actor, QString::fromUtf16(kNames[int(action)]), target, note,
+                        u"runs: "_s + listed.join(u", "_s)
+                            + (out.failed ? u"; %1 failed: %2"_s.arg(out.failed).arg(out.errors.join(u"; "_s)) : QString()));
+    return out;
+}
+
 // Control -------------------------------------------------------------------------------------
 
 Expected<bool> Engine::cancelOne(SessionId id)
@@ -281,6 +351,54 @@ void Engine::drain(int timeoutMs, const QString &actor)
 {
     Turn turn(this);
     d->drain.drain(timeoutMs < 0 ? d->options.drainTimeoutMs : timeoutMs, actor);
+}
+
+Expected<CycleResult> Engine::runCycleNow()
+{
+    Turn turn(this);
+    return d->cycles.runNow();
+}
+
+void Engine::setCycleInterval(qint64 ms)
+{
+    Turn turn(this);
+    d->cycles.setInterval(ms);
+}
+
+qint64 Engine::cycleInterval() const
+{
+    return d->cycles.interval();
+}
+
+const CycleStats &Engine::cycleStats() const
+{
+    return d->cycles.stats();
+}
+
+QVector<CycleResult> Engine::cycleHistory(int max) const
+{
+    const auto &h = d->cycles.history();
+    QVector<CycleResult> out;
+    const size_t n = std::min(h.size(), size_t(qMax(0, max)));
+    out.reserve(qsizetype(n));
+    for (size_t i = h.size() - n; i < h.size(); ++i)
+        out.append(h[i]);
+    return out;
+}
+
+void Engine::setAgentTemplates(const QVector<AgentTemplate> &templates)
+{
+    d->options.agentTemplates = templates;
+}
+
+int Engine::waitingTasks() const
+{
+    return d->board.waiting();
+}
+
+int Engine::claimedTasks() const
+{
+    return d->board.claimed();
 }
 
 Error Engine::setLaneLimit(const QString &name, int limit)

@@ -11,6 +11,7 @@
 #include "exec/runrequest.h"
 #include "model/event.h"
 #include "model/run.h"
+#include "store/runquery.h"
 
 #include <QObject>
 
@@ -60,6 +61,11 @@ public:
     // Work -----------------------------------------------------------------------------------
     Expected<SubmitReceipt> submitMessage(const MessageRequest &request);
     Expected<RunId> submitRun(const RunSubmission &submission);
+    /// A task (SPEC D3): bound to no session, it waits until a capable session claims it.
+    Expected<RunId> submitTask(const TaskSubmission &submission);
+    /// The claim API (SPEC D3): `session` takes task `run`, or with 0 the first one it may take
+    /// in wake order. invalid_request names why it may not.
+    Expected<RunId> claimTask(SessionId session, RunId run = 0);
 
     // Control --------------------------------------------------------------------------------
     Expected<bool> cancelOne(SessionId id);
@@ -71,6 +77,15 @@ public:
     Expected<RunId> retryRun(RunId id);
     /// Puts a needs_attention run back in the queue (SPEC D8).
     Error requeueRun(RunId id);
+    /// SPEC D8 on needs_attention runs: the listed ones, or with an empty list everything
+    /// `filter` matches (bulk on the filter, never only a page). One audit entry names the
+    /// actor, the action, the count and the note.
+    AttentionOutcome resolveAttention(AttentionAction action, const QVector<RunId> &runs,
+                                      const NeedsAttentionFilter &filter, const QString &actor,
+                                      const QString &note);
+    /// Sets a session's state (active or idle; SPEC S1) and prompting flag, as its agent
+    /// reports them. Idle or prompting sessions are not woken for tasks.
+    Error setSessionActivity(SessionId id, SessionState state, bool prompting);
     /// Calls `fn` (on the engine thread) once everything accepted so far is on disk: what the
     /// local API waits for before it acknowledges a submission. Immediate for in-memory stores.
     void whenDurable(std::function<void()> fn);
@@ -84,6 +99,21 @@ public:
     /// Pauses, rejects new work with `draining`, and reports scheduler.drained when nothing
     /// runs (or the timeout passed). Resume ends it.
     void drain(int timeoutMs = -1, const QString &actor = {});
+    // The mechanical cycle (SPEC D4) ------------------------------------------------------------
+    /// Runs a cycle now; stopped after shutdown.
+    Expected<CycleResult> runCycleNow();
+    /// Live; the next cycle is one interval after the last. <= 0: only on demand.
+    void setCycleInterval(qint64 ms);
+    qint64 cycleInterval() const;
+    const CycleStats &cycleStats() const;
+    /// The most recent results, newest last (at most `max`).
+    QVector<CycleResult> cycleHistory(int max = 500) const;
+    /// Agent templates the starvation ladder spawns workers from (SPEC D6).
+    void setAgentTemplates(const QVector<AgentTemplate> &templates);
+    /// Tasks waiting for a claim, and claimed or running.
+    int waitingTasks() const;
+    int claimedTasks() const;
+
     Error setLaneLimit(const QString &name, int limit);
     Error setLanePaused(const QString &name, bool paused);
     void setPreExecuteHook(PreExecuteHook hook);

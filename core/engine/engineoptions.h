@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cycle/cycletypes.h"
 #include "model/queueconfig.h"
 #include "model/session.h"
 
@@ -20,6 +21,38 @@ struct TokenEstimate
 };
 using TokenEstimator = std::function<TokenEstimate(const Session &session)>;
 
+/// An agent the ladder may spawn a worker session of (SPEC D6), from the config file.
+struct AgentTemplate
+{
+    QString agent;
+    QStringList capabilities;
+
+    /// It covers what `needs` asks of a session's agent and capabilities.
+    bool covers(const TaskRequirements &needs) const
+    {
+        if (!needs.owner.isEmpty() && needs.owner != agent)
+            return false;
+        for (const QString &c : needs.capabilities) {
+            if (!capabilities.contains(c))
+                return false;
+        }
+        return true;
+    }
+};
+
+/// The mechanical cycle and leases (SPEC D2–D6).
+struct CycleOptions
+{
+    /// Time between cycles; the first runs one interval after start. <= 0 stops the timer
+    /// (cycles then run only on demand).
+    qint64 intervalMs = 15'000;
+    qint64 wakeCooldownMs = 60'000;
+    int sweepLimit = 100;
+    /// How long a claim or a running run's lease lasts without a heartbeat.
+    qint64 leaseMs = 60'000;
+    StarvationThresholds thresholds;
+};
+
 struct EngineOptions
 {
     QueueConfig defaultQueue;
@@ -36,6 +69,8 @@ struct EngineOptions
     /// Lane limits from the config file (SPEC L1); environment and operator changes win.
     QHash<QString, int> laneLimits;
     int sessionCacheCapacity = 100;
+    CycleOptions cycle;
+    QVector<AgentTemplate> agentTemplates;
 };
 
 } // namespace Yard

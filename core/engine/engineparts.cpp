@@ -20,7 +20,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , inbox(inboxTarget)
     , events(time, lanes)
     , audit(time, store, events)
-    , resolver(time, events, store, handlers, lanes, counters, stats)
+    , resolver(time, events, store, handlers, lanes, counters, stats, claims)
     , active({&time, &timers, &resolver, &runs, &lanes, &pump, &handlers, &changes, &sessions,
               executor, &inbox, &hook})
     , pump(lanes, runs, &active)
@@ -29,15 +29,18 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , drain(timers, events, pause, [this] { return lanes.running(); })
     , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
               &options})
+    , board({&time, &runs, &resolver, &pump, &active, &sessions, &queues, &claims, &options.cycle,
+             [this](RunRecord *run) { control.place(run); }})
     , intake({&time, store, &sessions, &queues, &runs, &resolver, &pump, &lanes, &handlers, &events,
-              &changes, &counters, &options, &durability})
+              &changes, &counters, &options, &durability, &board})
     , control({&time, store, &sessions, &queues, &runs, &resolver, &active, &pump, &lanes, &handlers,
-               &changes, &intake})
+               &changes, &intake, &board})
     , settings({store, &sessions, &queues, &lanes, &events, &changes, &options,
                 [this] { this->executor->setAdmittedCapacity(lanes.totalLimit()); }})
+    , cycles({&time, &timers, &board, &sessions, &runs, &resolver, &events, &pause, &intake, &options})
     , shutdown(timers, runs, active, store, [this] { return queued(); },
                [this] { return counters.completed + counters.failed + counters.cancelled; })
-    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &turnTimer})
+    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &turnTimer})
     , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
                    [this] { return lanes.running(); }})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
@@ -50,6 +53,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
         lanes.define(it.key(), it.value());
     configError = lanes.applyEnvironment();
+    active.setTaskBoard(&board);
     // The order of the gates is the order they are asked in.
     pump.addGate(&shutdown);
     pump.addGate(&pause);

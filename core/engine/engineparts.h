@@ -4,6 +4,8 @@
 #include "activeruns.h"
 #include "admissionpump.h"
 #include "audittrail.h"
+#include "claimledger.h"
+#include "cycledriver.h"
 #include "drainmonitor.h"
 #include "durabilitytracker.h"
 #include "engineoptions.h"
@@ -24,6 +26,7 @@
 #include "statscollector.h"
 #include "statsticker.h"
 #include "storehealth.h"
+#include "taskboard.h"
 #include "turnclock.h"
 #include "turnevents.h"
 #include "turnhost.h"
@@ -63,7 +66,7 @@ public:
                 std::function<bool()> directListener = {});
     ~EngineParts() override;
 
-    /// Runs accepted and not resolved that hold no slot.
+    /// Runs accepted and not resolved that hold no slot (tasks waiting for a claim included).
     int queued() const { return runs.size() - lanes.running(); }
 
     // TurnHost
@@ -91,6 +94,7 @@ public:
     AuditTrail audit;
     DurabilityTracker durability;
     SessionChanges changes;
+    ClaimLedger claims;
     RunTable runs;
     RunResolver resolver;
     ActiveRuns active;
@@ -99,9 +103,11 @@ public:
     StoreHealth storeHealth;
     DrainMonitor drain;
     SessionQueues queues;
+    TaskBoard board;
     Intake intake;
     RunControl control;
     SettingsControl settings;
+    CycleDriver cycles;
     ShutdownCoordinator shutdown;
     WorkerReports reports;
     StatsTicker statsTicker;

@@ -12,6 +12,7 @@
 #include "sessionchanges.h"
 #include "sessionmanager.h"
 #include "sessionqueues.h"
+#include "taskboard.h"
 #include "turnclock.h"
 #include "turnevents.h"
 
@@ -215,6 +216,36 @@ Expected<RunId> Intake::submitRun(const RunSubmission &submission)
         return enqueue(run, queue, nullptr, nullptr);
     m_p.resolver->accepted(run);
     m_p.pump->enqueue(run);
+    return run->id;
+}
+
+Expected<RunId> Intake::submitTask(const TaskSubmission &submission)
+{
+    if (Error e = refusal(0); e.isError())
+        return e;
+    if (submission.handler.isEmpty())
+        return Error::make(ErrorCode::InvalidRequest, u"a task needs a handler type"_s);
+    for (const QString &c : submission.needs.capabilities) {
+        if (c.trimmed().isEmpty() || c.trimmed() != c)
+            return Error::make(ErrorCode::InvalidRequest,
+                               u"task capability \"%1\" must be a non-empty name without surrounding "
+                               "spaces"_s.arg(c));
+    }
+    if (submission.maxAttempts < 0 || submission.maxAttempts > 1000)
+        return Error::make(ErrorCode::InvalidRequest,
+                           u"max_attempts must be from 1 to 1000 (0 = default), not %1"_s.arg(submission.maxAttempts));
+    RunRecord *run = newRecord(submission.handler, submission.input, submission.lane, submission.priority,
+                               submission.submittedAt, submission.payloadJson);
+    if (!run)
+        return Error::make(ErrorCode::StoreFailed, u"no run id could be reserved from the store"_s);
+    if (submission.maxAttempts > 0)
+        run->maxAttempts = quint16(submission.maxAttempts);
+    auto task = std::make_unique<TaskInfo>();
+    task->needs = submission.needs;
+    task->needs.capabilities.removeDuplicates();
+    run->details().task = std::move(task);
+    m_p.resolver->accepted(run);
+    m_p.board->add(run);
     return run->id;
 }
 

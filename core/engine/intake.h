@@ -21,6 +21,7 @@ class SessionManager;
 class SessionQueue;
 class SessionQueues;
 class Store;
+class TaskBoard;
 class TurnClock;
 class TurnEvents;
 struct EngineCounters;
@@ -61,6 +62,7 @@ public:
         EngineCounters *counters;
         const EngineOptions *options;
         DurabilityTracker *durability;
+        TaskBoard *board;
     };
     explicit Intake(const Parts &parts); ///< Not owning any of them.
 
@@ -73,6 +75,8 @@ public:
     Expected<Session> createSession(const SessionSpec &spec);
     Expected<SubmitReceipt> submitMessage(const MessageRequest &request);
     Expected<RunId> submitRun(const RunSubmission &submission);
+    /// A task (SPEC D3): it waits on the task board until a capable session claims it.
+    Expected<RunId> submitTask(const TaskSubmission &submission);
 
 private:
     Error reject(ErrorCode code, SessionId session, const QString &why);

@@ -12,6 +12,7 @@
 #include "sessionchanges.h"
 #include "sessionmanager.h"
 #include "sessionqueues.h"
+#include "taskboard.h"
 #include "turnclock.h"
 
 #include "store/store.h"
@@ -127,6 +128,17 @@ Error RunControl::requeueRun(RunId id)
     stored->errorCode = ErrorCode::None;
     stored->error.clear();
     stored->queuedAt = m_p.time->now();
+    if (stored->task) {
+        // A fresh start on the ladder (SPEC D8); what was acknowledged is over.
+        stored->task->budget = RunStarvation{};
+        stored->task->spawnUnresolvable = false;
+        stored->task->leaseOwner = 0;
+        stored->task->leaseExpiresAt = 0;
+        stored->task->acknowledgedBy.clear();
+        stored->task->acknowledgement.clear();
+        stored->task->acknowledgedAt = 0;
+        stored->sessionId = 0;
+    }
     bool sessionGone = false;
     RunRecord *run = revive(std::move(*stored), &sessionGone); // a gone session: it runs free
     if (!m_p.resolver->requeue(run, EventType::RunRecovered, ErrorCode::None, u"requeued by operator"_s)) {
@@ -134,6 +146,41 @@ Error RunControl::requeueRun(RunId id)
         return Error::make(ErrorCode::InvalidTransition, u"run %1 cannot be requeued"_s.arg(id));
     }
     place(run);
+    return {};
+}
+
+Error RunControl::resolveAttention(RunId id, AttentionAction action, const QString &actor,
+                                   const QString &note)
+{
+    if (action == AttentionAction::Requeue)
+        return requeueRun(id);
+    if (m_p.runs->find(id))
+        return Error::make(ErrorCode::InvalidTransition, u"run %1 is queued or running, not waiting for an operator"_s.arg(id));
+    std::optional<Run> stored = m_p.store->loadRun(id);
+    if (!stored)
+        return Errors::runNotFound(id);
+    if (stored->state != RunState::NeedsAttention)
+        return Error::make(ErrorCode::InvalidTransition,
+                           u"run %1 is %2, not needs_attention"_s.arg(id).arg(runStateName(stored->state)));
+    if (action == AttentionAction::Acknowledge) {
+        if (note.trimmed().isEmpty())
+            return Error::make(ErrorCode::InvalidRequest, u"an acknowledgement needs a note"_s);
+        TaskInfo &task = stored->task ? *stored->task : stored->task.emplace();
+        task.acknowledgedBy = actor;
+        task.acknowledgement = note.trimmed();
+        task.acknowledgedAt = m_p.time->now();
+        stored->updatedAt = task.acknowledgedAt;
+        m_p.store->append(RunUpsert{std::move(*stored), false});
+        return {};
+    }
+    bool sessionGone = false;
+    RunRecord *run = revive(std::move(*stored), &sessionGone);
+    const QString why = note.trimmed().isEmpty() ? u"cancelled by operator"_s : note.trimmed();
+    if (!m_p.resolver->finish(run, RunState::Cancelled, ErrorCode::RunCancelled, why)) {
+        m_p.runs->destroy(run);
+        return Error::make(ErrorCode::InvalidTransition, u"run %1 cannot be cancelled"_s.arg(id));
+    }
+    m_p.runs->destroy(run);
     return {};
 }
 
@@ -148,7 +195,9 @@ RunRecord *RunControl::revive(Run &&run, bool *sessionGone)
     rec->lane = quint16(m_p.lanes->resolve(lane));
     rec->keysChanged = true; // its lane may resolve differently now, its session may be gone
     *sessionGone = false;
-    if (session != 0) {
+    if (rec->task()) {
+        rec->details().sessionId = session; // a task's session is the one that claimed it
+    } else if (session != 0) {
         Expected<SessionQueue *> q = m_p.queues->open(session);
         if (q)
             rec->queue = q.value();
@@ -160,6 +209,10 @@ RunRecord *RunControl::revive(Run &&run, bool *sessionGone)
 
 void RunControl::place(RunRecord *run)
 {
+    if (run->task()) {
+        m_p.board->add(run);
+        return;
+    }
     if (SessionQueue *q = run->queue) {
         run->stage = RunRecord::Stage::SessionQueued;
         q->restore(run);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "submission.h"
+
 #include "model/errors.h"
 
 namespace Yard {
@@ -16,6 +18,7 @@ class SessionChanges;
 class SessionManager;
 class SessionQueues;
 class Store;
+class TaskBoard;
 class TurnClock;
 struct Run;
 struct RunRecord;
@@ -42,6 +45,7 @@ public:
         HandlerTable *handlers;
         SessionChanges *changes;
         Intake *intake;
+        TaskBoard *board;
     };
     explicit RunControl(const Parts &parts); ///< Not owning any of them.
 
@@ -52,13 +56,17 @@ public:
     /// A finished run (failed, cancelled, completed) again, as a new run in the same session and
     /// lane pointing back with retryOf.
     Expected<RunId> retryRun(RunId id);
-    /// A needs_attention run back in its queue (SPEC D8).
+    /// A needs_attention run back in its queue (SPEC D8); a task with a fresh budget.
     Error requeueRun(RunId id);
+    /// D8 on one stored needs_attention run: requeue, cancel (with `note` as the reason) or
+    /// acknowledge (`note` required).
+    Error resolveAttention(RunId id, AttentionAction action, const QString &actor, const QString &note);
 
     /// A stored run becomes live again (restart, requeue): the record takes `run`'s fields and
     /// its session's queue. `sessionGone` tells when it had a session that no longer exists.
     RunRecord *revive(Run &&run, bool *sessionGone);
-    /// Puts a revived run where it waits: its session's queue, in order, or its lane.
+    /// Puts a revived run where it waits: a task on the task board, a session's run in its
+    /// session's queue, in order, a free run in its lane.
     void place(RunRecord *run);
 
 private:

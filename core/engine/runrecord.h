@@ -30,6 +30,7 @@ struct RunDetail
     int mergedCount = 0;
     ErrorCode errorCode = ErrorCode::None;
     std::unique_ptr<TaskInfo> task; ///< set for tasks (SPEC D3): requirements, lease, budget
+    int boardGroup = -1;            ///< AwaitingClaim: its TaskIndex group
 };
 
 /// The engine's live view of a run that has not been resolved yet, or whose handler is still

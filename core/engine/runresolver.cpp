@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runresolver.h"
 
+#include "claimledger.h"
 #include "enginestatus.h"
 #include "handlertable.h"
 #include "laneset.h"
@@ -18,7 +19,7 @@ namespace Yard {
 
 RunResolver::RunResolver(const TurnClock &time, TurnEvents &events, Store *store,
                          const HandlerTable &handlers, const LaneSet &lanes,
-                         EngineCounters &counters, StatsCollector &stats)
+                         EngineCounters &counters, StatsCollector &stats, ClaimLedger &claims)
     : m_time(time)
     , m_events(events)
     , m_store(store)
@@ -26,6 +27,7 @@ RunResolver::RunResolver(const TurnClock &time, TurnEvents &events, Store *store
     , m_lanes(lanes)
     , m_counters(counters)
     , m_stats(stats)
+    , m_claims(claims)
     , m_persist(store->persistsRuns())
 {}
 
@@ -80,6 +82,38 @@ void RunResolver::accepted(RunRecord *run)
     m_events.add(EventType::RunQueued, *run);
 }
 
+void RunResolver::endClaim(RunRecord *run, bool unbind)
+{
+    TaskInfo *task = run->task();
+    if (!task || task->leaseOwner == 0)
+        return;
+    m_claims.release(task->leaseOwner);
+    task->leaseOwner = 0;
+    task->leaseExpiresAt = 0;
+    if (unbind)
+        run->detail->sessionId = 0; // back on the board: any capable session may take it
+}
+
+bool RunResolver::claim(RunRecord *run, SessionId session, TimeMs leaseUntil)
+{
+    TaskInfo *task = run->task();
+    if (!task || session == 0) {
+        ++m_counters.invalidTransitions;
+        qCWarning(lcEngine).noquote() << u"run %1 is not a task and cannot be claimed"_s.arg(run->id);
+        return false;
+    }
+    if (!allowed(run, RunState::Claimed))
+        return false;
+    run->state = RunState::Claimed;
+    task->leaseOwner = session;
+    task->leaseExpiresAt = leaseUntil;
+    run->detail->sessionId = session;
+    m_claims.acquire(session);
+    persist(run);
+    m_events.add(EventType::RunClaimed, *run, ErrorCode::None, {}, run->attempt);
+    return true;
+}
+
 bool RunResolver::start(RunRecord *run)
 {
     if (!allowed(run, RunState::Running))
@@ -102,6 +136,7 @@ bool RunResolver::requeue(RunRecord *run, EventType event, ErrorCode code, const
 {
     if (!allowed(run, RunState::Queued))
         return false;
+    endClaim(run, true);
     run->state = RunState::Queued;
     if (code != ErrorCode::None || (run->detail && run->detail->errorCode != ErrorCode::None)) {
         RunDetail &d = run->details();
@@ -123,6 +158,7 @@ bool RunResolver::finish(RunRecord *run, RunState outcome, ErrorCode code, const
     }
     if (!allowed(run, outcome))
         return false;
+    endClaim(run, false);
     run->state = outcome;
     if (code != ErrorCode::None || !text.isEmpty() || run->detail) {
         RunDetail &d = run->details();

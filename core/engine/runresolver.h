@@ -7,6 +7,7 @@
 
 namespace Yard {
 
+class ClaimLedger;
 class HandlerTable;
 class LaneSet;
 class StatsCollector;
@@ -27,11 +28,15 @@ class RunResolver final
 
 public:
     RunResolver(const TurnClock &time, TurnEvents &events, Store *store, const HandlerTable &handlers,
-                const LaneSet &lanes, EngineCounters &counters, StatsCollector &stats);
+                const LaneSet &lanes, EngineCounters &counters, StatsCollector &stats,
+                ClaimLedger &claims);
 
     /// A new run was accepted in state queued (not a change: its first state).
     void accepted(RunRecord *run);
-    /// queued -> running: it holds a slot and goes to a worker.
+    /// queued -> claimed (SPEC D3): `session` took the task and holds its lease until
+    /// `leaseUntil`. The claim is given back with the run's next change to queued or an outcome.
+    bool claim(RunRecord *run, SessionId session, TimeMs leaseUntil);
+    /// queued or claimed -> running: it holds a slot and goes to a worker.
     bool start(RunRecord *run);
     /// -> queued again (a yield, a shutdown, a dead worker, an operator's requeue), reported as
     /// `event`. `code`/`text` say why, when something interrupted it.
@@ -50,6 +55,8 @@ public:
 
 private:
     bool allowed(const RunRecord *run, RunState to);
+    /// A task leaves claimed/running: its session's claim and its lease end.
+    void endClaim(RunRecord *run, bool unbind);
 
     const TurnClock &m_time;
     TurnEvents &m_events;
@@ -58,6 +65,7 @@ private:
     const LaneSet &m_lanes;
     EngineCounters &m_counters;
     StatsCollector &m_stats;
+    ClaimLedger &m_claims;
     bool m_persist;
 };
 

@@ -46,6 +46,9 @@ Expected<Session> SessionManager::create(const SessionSpec &spec)
     s.type = spec.type;
     s.capabilities = spec.capabilities;
     s.lane = spec.lane;
+    s.state = spec.state == SessionState::Closed ? SessionState::Active : spec.state;
+    s.prompting = spec.prompting;
+    s.claims = spec.claims;
     s.queueOverride = spec.queueOverride;
     s.createdAt = s.lastActivityAt = m_clock->now();
     m_store->append(SessionUpsert{s});

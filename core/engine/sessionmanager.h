@@ -25,6 +25,9 @@ struct SessionSpec
     QStringList capabilities;
     QString lane;
     QueueConfigOverride queueOverride;
+    SessionState state = SessionState::Active;
+    bool prompting = false;
+    bool claims = false; ///< claims a task when woken (Session::claims)
 };
 
 /// A session with its transcript, as held in the cache.

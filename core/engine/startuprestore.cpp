@@ -9,6 +9,7 @@
 #include "runresolver.h"
 #include "runtable.h"
 #include "sessionmanager.h"
+#include "taskboard.h"
 
 #include "logging.h"
 #include "store/store.h"
@@ -57,21 +58,19 @@ Error StartupRestore::restore()
         const SessionId session = stored.sessionId;
         bool sessionGone = false;
         RunRecord *run = m_p.control->revive(std::move(stored), &sessionGone);
-        if (was == RunState::Running || was == RunState::Claimed) {
-            if (run->attempt >= run->maxAttempts) {
-                // A run that keeps taking the process down must not loop forever.
-                if (m_p.resolver->finish(run, RunState::Failed, ErrorCode::Interrupted,
-                                         u"interrupted by %1 restarts; not retried"_s.arg(run->attempt)))
-                    m_p.runs->destroy(run);
+        if ((was == RunState::Running || was == RunState::Claimed) && !sessionGone) {
+            // Its lease's owner stopped with the previous process: the lease sweep's path runs
+            // it again (at least once, SPEC R1, D2), or fails it once a run keeps taking the
+            // process down.
+            if (m_p.board->recover(run, was == RunState::Running
+                                            ? u"was running when the previous process stopped"_s
+                                            : u"was claimed when the previous process stopped"_s,
+                                   u"interrupted by %1 restarts; not retried"_s.arg(run->attempt)))
+                ++recovered;
+            else
                 ++abandoned;
-                continue;
-            }
-            // Its worker died with the previous process: run it again (at least once, SPEC R1).
-            ++run->attempt;
-            ++recovered;
-            m_p.resolver->requeue(run, EventType::RunRecovered, ErrorCode::Interrupted,
-                                  u"was running when the previous process stopped"_s, run->attempt);
-        } else if (was != RunState::Queued) {
+            continue;
+        } else if (was != RunState::Queued && !sessionGone) {
             m_p.resolver->requeue(run, EventType::RunRescheduled);
         }
         if (sessionGone) {

@@ -10,6 +10,7 @@ class PauseControl;
 class RunControl;
 class RunResolver;
 class RunTable;
+class TaskBoard;
 class SessionManager;
 class Store;
 struct EngineOptions;
@@ -32,6 +33,7 @@ public:
         RunControl *control;
         RunResolver *resolver;
         RunTable *runs;
+        TaskBoard *board;
     };
     explicit StartupRestore(const Parts &parts); ///< Not owning any of them.
 

@@ -3,9 +3,11 @@
 
 #include "model/ids.h"
 #include "model/priority.h"
+#include "model/taskinfo.h"
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace Yard {
 
@@ -34,6 +36,34 @@ struct RunSubmission
     QString lane;
     Priority priority = Priority::Normal;
     TimeMs submittedAt = 0;
+};
+
+/// A task (SPEC D3): work bound to no session, waiting until a capable session claims it.
+struct TaskSubmission
+{
+    QString handler;
+    QString input;
+    QByteArray payloadJson;
+    QString lane;
+    Priority priority = Priority::Normal;
+    TaskRequirements needs;
+    int maxAttempts = 0; ///< 0 = the default (3)
+    TimeMs submittedAt = 0;
+};
+
+/// What an operator does with a run that needs attention (SPEC D8).
+enum class AttentionAction : quint8 {
+    Requeue,     ///< back in the queue with a fresh escalation budget
+    Cancel,      ///< ends cancelled
+    Acknowledge, ///< stays, marked as seen with a note
+};
+
+/// What a bulk recovery did.
+struct AttentionOutcome
+{
+    int done = 0;
+    int failed = 0;
+    QStringList errors; ///< the first few, "run 12: …"
 };
 
 struct SubmitReceipt

@@ -6,6 +6,7 @@
 #include "runrecord.h"
 #include "runresolver.h"
 #include "runtable.h"
+#include "taskboard.h"
 #include "turnclock.h"
 #include "turnevents.h"
 
@@ -77,6 +78,10 @@ void WorkerReports::finished(RunTicket *ticket)
         m_p.active->discard(run); // resolved or parked while it ran: its result is not wanted
         return;
     }
+    if (ticket->leaseLost.load(std::memory_order_relaxed)) {
+        m_p.board->returnedAfterExpiry(run); // its lease expired meanwhile: it runs again
+        return;
+    }
     Outcome outcome = std::move(ticket->outcome);
     switch (outcome.kind) {
     case Outcome::Kind::Succeeded:
@@ -94,6 +99,9 @@ void WorkerReports::finished(RunTicket *ticket)
     case Outcome::Kind::Yielded:
         m_p.active->yielded(run);
         return;
+    case Outcome::Kind::Vanished:
+        m_p.active->vanished(run);
+        return;
     }
 }
 
@@ -102,6 +110,7 @@ void WorkerReports::report(InboxItem &item)
     RunRecord *run = m_p.runs->find(item.runId);
     if (!run || run->ticketIfAny() != item.ticket || run->stage == RunRecord::Stage::AwaitingReturn)
         return; // a report of a run that ended meanwhile
+    item.ticket->leaseBeatAt.store(m_p.time->now(), std::memory_order_relaxed); // alive (SPEC D2)
     switch (item.kind) {
     case InboxItem::Kind::StateSaved:
         run->details().savedState = item.data;

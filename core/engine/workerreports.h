@@ -15,6 +15,7 @@ class AdmissionPump;
 class RunResolver;
 class RunTable;
 class TurnClock;
+class TaskBoard;
 class TurnEvents;
 
 /// Reads what workers report (SPEC P4): finished steps with their outcomes, progress, log lines
@@ -37,6 +38,7 @@ public:
         RunTable *runs;
         RunResolver *resolver;
         TurnEvents *events;
+        TaskBoard *board;
         /// Started when the current turn began: the budget counts from there.
         const QElapsedTimer *turnTimer;
     };

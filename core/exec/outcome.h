@@ -15,6 +15,9 @@ struct Outcome
         Failed,        ///< done; `text` is the error, `code` its class
         ContinueAfter, ///< not done: call the handler again after `delayMs` (slot kept, no thread held)
         Yielded,       ///< gave up the slot after an interrupt (SPEC P2); requeue unless noReschedule
+        /// The worker went silent, as if it died (the simulator's `vanish`): no outcome, no
+        /// heartbeat. The run stays running until its lease expires and the sweep recovers it.
+        Vanished,
     };
 
     Kind kind = Kind::Succeeded;
@@ -30,6 +33,7 @@ struct Outcome
     /// For handlers that wait: return this instead of sleeping. Time follows the injected Clock.
     static Outcome continueAfter(qint64 delayMs) { return {Kind::ContinueAfter, ErrorCode::None, delayMs, {}}; }
     static Outcome yielded() { return {Kind::Yielded, ErrorCode::None, 0, {}}; }
+    static Outcome vanished() { return {Kind::Vanished, ErrorCode::None, 0, {}}; }
 };
 
 } // namespace Yard

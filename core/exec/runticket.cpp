@@ -28,6 +28,7 @@ void RunTicket::reset()
     step = 0;
     stepTimer = 0;
     cancelled.store(false, std::memory_order_relaxed);
+    leaseLost.store(false, std::memory_order_relaxed);
     interrupted.store(false, std::memory_order_relaxed);
     noReschedule = false;
 }

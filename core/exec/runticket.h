@@ -55,6 +55,11 @@ public:
     // Shared with the engine.
     std::atomic<bool> cancelled{false};
     std::atomic<bool> interrupted{false};
+    /// Engine only (atomic because a worker may hold the ticket meanwhile): when the handler
+    /// last proved alive (a step began, a report arrived), and whether its lease expired, so the
+    /// worker's late return puts the run back instead of ending it (SPEC D2).
+    std::atomic<qint64> leaseBeatAt{0};
+    std::atomic<bool> leaseLost{false};
 
     // Written by the worker, read by the engine after Finished.
     Outcome outcome;

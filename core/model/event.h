@@ -39,6 +39,8 @@ enum class EventType : quint8 {
     WakeSent,
     RunStarved,
     SpawnRequested,
+    SpawnUnresolvable,
+    RunClaimed,
     CycleCompleted,
     SchedulerPaused,
     SchedulerResumed,

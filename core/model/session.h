@@ -38,6 +38,10 @@ struct Session
     /// Cancel-all's stale cutoff (SPEC Q9): messages sent before it are stale; 0 = none. Kept
     /// with the session so it survives the queue's eviction and a restart.
     TimeMs staleCutoff = 0;
+    /// An agent session that claims a task when the cycle wakes it (SPEC D3): what an agent
+    /// would do through the claim API, done in process for the demo, spawned sessions and the
+    /// simulator. Other sessions are woken and claim for themselves.
+    bool claims = false;
 };
 
 /// One durable transcript message, ordered per session by id.

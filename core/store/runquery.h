@@ -3,6 +3,7 @@
 
 #include "model/errors.h"
 #include "model/ids.h"
+#include "model/run.h"
 #include "model/priority.h"
 #include "model/runstate.h"
 
@@ -25,6 +26,25 @@ struct RunFilter
     QString text; ///< substring of input, error or result; "#123" finds run 123
 
     bool operator==(const RunFilter &) const = default;
+};
+
+/// Which needs_attention runs an operator looks at or acts on (SPEC U5, D8). Empty fields do not
+/// filter. The Needs attention view lists with it and bulk actions act on exactly what it
+/// matches, never only the visible page.
+struct NeedsAttentionFilter
+{
+    QString capability; ///< a required capability, by name (case-insensitive)
+    QString workspace;  ///< part of the workspace
+    QString text;       ///< part of the diagnostic (or the run's input)
+    bool includeAcknowledged = true;
+    RunId upTo = 0;     ///< only runs up to this id (what a confirmed count saw); 0 = all
+
+    bool operator==(const NeedsAttentionFilter &) const = default;
+    bool isEmpty() const { return capability.isEmpty() && workspace.isEmpty() && text.isEmpty(); }
+    /// The same test as the SQL, for rows not written yet.
+    bool matches(const Run &run) const;
+    /// "capability gpu, workspace …", or "all".
+    QString describe() const;
 };
 
 /// One row of the runs list: what the table shows, without the bulky columns.
@@ -59,5 +79,6 @@ struct RunPage
 } // namespace Yard
 
 Q_DECLARE_METATYPE(Yard::RunFilter)
+Q_DECLARE_METATYPE(Yard::NeedsAttentionFilter)
 Q_DECLARE_METATYPE(Yard::RunRow)
 Q_DECLARE_METATYPE(Yard::RunPage)

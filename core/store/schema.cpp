@@ -123,6 +123,7 @@ const QList<QStringList> &migrations()
         // v5: tasks (SPEC D2, D3, D6, D8): requirements, lease, escalation budget and
         // acknowledgement, beside the run row so runs that are not tasks pay nothing for them.
         {
+            u"ALTER TABLE sessions ADD COLUMN claims INTEGER NOT NULL DEFAULT 0"_s,
             uR"(CREATE TABLE tasks (
                 run_id INTEGER PRIMARY KEY,
                 capabilities TEXT NOT NULL DEFAULT '[]',

@@ -20,7 +20,7 @@ namespace Yard::SqliteRows {
 
 const char16_t kSessionColumns[] =
     u"id, key, agent, workspace, channel, type, state, prompting, capabilities, created_at, "
-    u"last_activity_at, queue_config, lane, transcript_chars, paused, stale_cutoff";
+    u"last_activity_at, queue_config, lane, transcript_chars, paused, stale_cutoff, claims";
 const char16_t kMessageColumns[] = u"id, session_id, role, content, metadata, created_at";
 const char16_t kRunColumns[] =
     u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
@@ -100,6 +100,7 @@ Session sessionFromQuery(const QSqlQuery &q)
     s.transcriptChars = q.value(13).toLongLong();
     s.paused = q.value(14).toBool();
     s.staleCutoff = q.value(15).toLongLong();
+    s.claims = q.value(16).toBool();
     return s;
 }
 
@@ -153,6 +154,47 @@ QString runSelectSql()
         QString::fromUtf16(kRunColumns), QString::fromUtf16(kTaskColumns));
 }
 
+namespace {
+QString likePattern(const QString &text)
+{
+    QString pattern = text;
+    pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    return u"%"_s + pattern + u"%"_s;
+}
+} // namespace
+
+QString needsAttentionWhere(const NeedsAttentionFilter &f, QVariantList *binds)
+{
+    QStringList parts{u"runs.state = 'needs_attention'"_s};
+    if (f.upTo > 0) {
+        parts << u"runs.id <= ?"_s;
+        binds->append(f.upTo);
+    }
+    if (!f.includeAcknowledged)
+        parts << u"coalesce(tasks.acknowledged_at, 0) = 0"_s;
+    const QString cap = f.capability.trimmed();
+    if (!cap.isEmpty()) {
+        // Capabilities are a JSON array of names: match one whole name, case-insensitively.
+        parts << u"lower(coalesce(tasks.capabilities, '')) LIKE ? ESCAPE '\\'"_s;
+        binds->append(likePattern(QString::fromUtf8(QJsonDocument(QJsonArray{cap.toLower()}).toJson(
+                                                        QJsonDocument::Compact))
+                                      .mid(1)
+                                      .chopped(1)));
+    }
+    const QString ws = f.workspace.trimmed();
+    if (!ws.isEmpty()) {
+        parts << u"coalesce(tasks.workspace, '') LIKE ? ESCAPE '\\'"_s;
+        binds->append(likePattern(ws));
+    }
+    const QString text = f.text.trimmed();
+    if (!text.isEmpty()) {
+        parts << u"(runs.error LIKE ? ESCAPE '\\' OR runs.input LIKE ? ESCAPE '\\')"_s;
+        binds->append(likePattern(text));
+        binds->append(likePattern(text));
+    }
+    return parts.join(u" AND "_s);
+}
+
 Run runWithTaskFromQuery(const QSqlQuery &q)
 {
     Run r = runFromQuery(q);
@@ -189,6 +231,7 @@ void bindSession(QSqlQuery &q, const Session &s)
     q.bindValue(13, s.transcriptChars);
     q.bindValue(14, int(s.paused));
     q.bindValue(15, s.staleCutoff);
+    q.bindValue(16, int(s.claims));
 }
 
 QString taskUpsertSql()

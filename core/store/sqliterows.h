@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/audit.h"
+#include "runquery.h"
 #include "model/run.h"
 #include "model/statssample.h"
 #include "model/session.h"
@@ -24,6 +25,9 @@ Message messageFromQuery(const QSqlQuery &q);
 Run runFromQuery(const QSqlQuery &q);
 /// `SELECT <run columns>, <task columns> FROM runs LEFT JOIN tasks …`: add WHERE/ORDER as needed.
 QString runSelectSql();
+/// The WHERE condition (without WHERE) of runSelectSql() for needs_attention runs `filter`
+/// matches; `binds` gets its values in order.
+QString needsAttentionWhere(const NeedsAttentionFilter &filter, QVariantList *binds);
 /// Reads a row of runSelectSql(): the run, and its task when it is one.
 Run runWithTaskFromQuery(const QSqlQuery &q);
 

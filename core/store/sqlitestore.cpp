@@ -16,6 +16,7 @@
 #include <QThread>
 #include <QWaitCondition>
 
+#include <algorithm>
 #include <atomic>
 #include <unordered_map>
 
@@ -269,6 +270,39 @@ Expected<MessageList> SqliteStore::loadMessages(SessionId id)
             list.append(m);
     }
     return list;
+}
+
+QVector<RunId> SqliteStore::needsAttentionRuns(const NeedsAttentionFilter &filter)
+{
+    // What is written, and what is still on its way (the newest row of a run wins).
+    std::unordered_map<RunId, bool> pending;
+    visitPending([&](const Mutation &m) {
+        if (const auto *u = std::get_if<RunUpsert>(&m))
+            pending[u->run.id] = filter.matches(u->run);
+    });
+    QVector<RunId> ids;
+    QVariantList binds;
+    QSqlQuery q(connection());
+    q.setForwardOnly(true);
+    q.prepare(SqliteRows::runSelectSql() + u" WHERE "_s + SqliteRows::needsAttentionWhere(filter, &binds)
+              + u" ORDER BY runs.id"_s);
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, binds[i]);
+    if (q.exec()) {
+        while (q.next()) {
+            const RunId id = q.value(0).toLongLong();
+            if (!pending.count(id))
+                ids.append(id);
+        }
+    } else {
+        qCWarning(lcStore).noquote() << "cannot list needs_attention runs:" << q.lastError().text();
+    }
+    for (const auto &[id, matches] : pending) {
+        if (matches)
+            ids.append(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 std::optional<Run> SqliteStore::loadRun(RunId id)

@@ -35,6 +35,7 @@ public:
     std::optional<Session> loadSessionByKey(const QString &key) override;
     Expected<MessageList> loadMessages(SessionId id) override;
     std::optional<Run> loadRun(RunId id) override;
+    QVector<RunId> needsAttentionRuns(const NeedsAttentionFilter &filter) override;
 
     WriterStats writerStats() const;
     /// Caps the database file at about `bytes` (0 = no cap, the default); beyond it writes fail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mutation.h"
+#include "runquery.h"
 
 #include "model/errors.h"
 
@@ -92,6 +93,13 @@ public:
     virtual std::optional<Session> loadSessionByKey(const QString &key) = 0;
     virtual Expected<MessageList> loadMessages(SessionId id) = 0;
     virtual std::optional<Run> loadRun(RunId id) = 0;
+    /// The needs_attention runs `filter` matches, by id (SPEC D8 bulk actions), written or
+    /// not. Stores that keep no runs have none.
+    virtual QVector<RunId> needsAttentionRuns(const NeedsAttentionFilter &filter)
+    {
+        Q_UNUSED(filter);
+        return {};
+    }
 
     /// `count` run ids no one has used, in one ascending block; returns the first. Call after
     /// loadState(). The reservation is durable once the batch it is appended to is committed

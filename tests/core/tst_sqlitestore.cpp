@@ -466,8 +466,8 @@ void tst_SqliteStore::crashMidRunRecoversTheRun()
         t->engine.reset();
     }
     auto t = engineOn(db.path());
-    QCOMPARE(t->events->count(EventType::RunRecovered), 1);
-    QCOMPARE(t->events->ofType(EventType::RunRecovered).first().run, inFlight);
+    QCOMPARE(t->events->count(EventType::LeaseRecovered), 1);
+    QCOMPARE(t->events->ofType(EventType::LeaseRecovered).first().run, inFlight);
     const std::optional<Run> run = t->engine->liveRun(inFlight);
     QVERIFY(run);
     QCOMPARE(run->attempt, 2);

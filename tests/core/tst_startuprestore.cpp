@@ -73,7 +73,7 @@ void tst_StartupRestore::interruptedRunsRunAgainWithTheNextAttempt()
     });
     QVERIFY(!f.restore().isError());
     const QVector<Event> events = f.ofRun(20);
-    QCOMPARE(events.first().type, EventType::RunRecovered);
+    QCOMPARE(events.first().type, EventType::LeaseRecovered);
     QCOMPARE(events.first().code, ErrorCode::Interrupted);
     QCOMPARE(events.first().value, 3);
     QVERIFY(f.executor.isHeld(20));
