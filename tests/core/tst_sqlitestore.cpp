@@ -3,6 +3,9 @@
 #include "tempdatabase.h"
 #include "testengine.h"
 
+#include "engine/sessionmanager.h"
+#include "engine/submission.h"
+
 #include "store/schema.h"
 #include "store/sqlitestore.h"
 
@@ -77,6 +80,7 @@ private Q_SLOTS:
     void taskRowsRoundTripBesideTheirRun();
     void restartResumesQueuedRuns();
     void crashMidRunRecoversTheRun();
+    void crashWithClaimedAndRunningTasksEndsEachOnce();
     void gracefulShutdownKeepsInFlightWork();
     void pauseAndLaneSettingsSurviveRestart();
 };
@@ -450,6 +454,55 @@ void tst_SqliteStore::restartResumesQueuedRuns()
     QCOMPARE(order, ids.mid(0, 5));
     // New runs get fresh ids.
     QVERIFY(t->send(s) > ids.last());
+}
+
+void tst_SqliteStore::crashWithClaimedAndRunningTasksEndsEachOnce()
+{
+    TempDatabase db;
+    RunId running = 0;
+    RunId claimed = 0;
+    EngineOptions o = TestEngine::defaultOptions();
+    o.cycle.intervalMs = 0;
+    o.laneLimits.insert(u"tasks"_s, 1);
+    {
+        auto t = engineOn(db.path(), o);
+        SessionSpec spec;
+        spec.key = u"worker"_s;
+        spec.capabilities = {u"go"_s};
+        const SessionId a = t->engine->createSession(spec)->id;
+        spec.key = u"other"_s;
+        const SessionId b = t->engine->createSession(spec)->id;
+        TaskSubmission sub;
+        sub.handler = u"noop"_s;
+        sub.lane = u"tasks"_s;
+        sub.needs.capabilities = {u"go"_s};
+        running = t->engine->submitTask(sub).value();
+        claimed = t->engine->submitTask(sub).value();
+        QVERIFY(t->engine->claimTask(a, running));
+        QVERIFY(t->engine->claimTask(b, claimed)); // claimed, waiting for the lane's one slot
+        t->runUntilIdle();
+        QVERIFY(t->manual()->isHeld(running));
+        QVERIFY(!t->manual()->isHeld(claimed));
+        t->store->flush();
+        t->manual()->finishAll(); // reports nowhere: the process is gone
+        t->engine.reset();        // no shutdown
+    }
+    auto t = engineOn(db.path(), o);
+    QCOMPARE(t->events->count(EventType::LeaseRecovered), 2);
+    QCOMPARE(t->engine->waitingTasks(), 2); // both back on the board, attempt 2
+    QCOMPARE(t->engine->liveRun(running)->attempt, 2);
+    QCOMPARE(t->engine->liveRun(claimed)->attempt, 2);
+    SessionSpec spec;
+    spec.key = u"new"_s;
+    spec.capabilities = {u"go"_s};
+    const SessionId s = t->engine->createSession(spec)->id;
+    for (RunId id : {running, claimed}) {
+        QVERIFY(t->engine->claimTask(s, id));
+        t->runUntilIdle();
+        t->finish(id);
+        QCOMPARE(t->events->outcomesOf(id).size(), 1);
+        QCOMPARE(t->events->outcomeOf(id), EventType::RunCompleted);
+    }
 }
 
 void tst_SqliteStore::crashMidRunRecoversTheRun()
