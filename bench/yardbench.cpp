@@ -8,6 +8,8 @@
 //   yardbench engine [--backlog]                              the engine alone on one thread
 //   yardbench runs-view | ui-flood                            the console's queries and load
 #include "engine/scheduler.h"
+#include "engine/sessionmanager.h"
+#include "engine/submission.h"
 #include "exec/executor.h"
 #include "exec/handlerregistry.h"
 #include "store/memorystore.h"
@@ -515,6 +517,67 @@ int durable(const Config &cfg)
 
 } // namespace
 
+
+/// One mechanical cycle (SPEC D4) over many sessions and waiting tasks (issue 11): 10,000 idle
+/// sessions with one of 100 capabilities each, tasks needing one of 200 (half of them no session
+/// can take). Cooldown 0, so every cycle does the whole selection. Median of 5 cycles each.
+double cycleMs(int sessions, qint64 tasks)
+{
+    VirtualClock clock;
+    clock.advanceTo(1000000);
+    MemoryStore store;
+    InlineExecutor executor;
+    HandlerRegistry handlers;
+    handlers.addBuiltins();
+    EngineOptions options;
+    options.cycle.intervalMs = 0;
+    options.cycle.wakeCooldownMs = 0;
+    Engine engine(&clock, &store, &executor, &handlers, options);
+    if (Error e = engine.start(); e.isError()) {
+        std::fprintf(stderr, "yardbench: %s\n", qPrintable(e.toString()));
+        std::exit(1);
+    }
+    for (int i = 0; i < sessions; ++i) {
+        SessionSpec spec;
+        spec.key = u"agent-%1"_s.arg(i);
+        spec.agent = u"agent"_s;
+        spec.capabilities = {u"cap-%1"_s.arg(i % 100)};
+        engine.createSession(spec);
+    }
+    const Priority priorities[] = {Priority::Low, Priority::Normal, Priority::High};
+    for (qint64 j = 0; j < tasks; ++j) {
+        TaskSubmission sub;
+        sub.handler = u"noop"_s;
+        sub.needs.capabilities = {u"cap-%1"_s.arg(j % 200)};
+        sub.priority = priorities[j % 3];
+        engine.submitTask(sub);
+    }
+    if (engine.waitingTasks() != tasks)
+        std::fprintf(stderr, "yardbench: %d of %lld tasks waiting\n", engine.waitingTasks(), qlonglong(tasks));
+    QVector<double> ms;
+    for (int k = 0; k < 5; ++k) {
+        clock.advance(1000);
+        QElapsedTimer t;
+        t.start();
+        Expected<CycleResult> r = engine.runCycleNow();
+        ms << double(t.nsecsElapsed()) / 1e6;
+        if (!r || r->wakeAttempts == 0)
+            std::fprintf(stderr, "yardbench: the cycle woke no one\n");
+    }
+    engine.shutdown(0, [] {});
+    return median(ms);
+}
+
+int cycleBench()
+{
+    std::printf("yardbench cycle: one RunOnce, 10000 idle sessions, waiting tasks indexed by requirement set; median of 5\n");
+    const double small = cycleMs(10'000, 100'000);
+    const double big = cycleMs(10'000, 1'000'000);
+    std::printf("cycle_ms_100k=%.3f\ncycle_ms_1m=%.3f\ngrowth=%.2f  (1m / 100k; 10.0 would be linear)\n", small, big,
+                big / small);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
 #ifdef YARD_WITH_UI
@@ -527,7 +590,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | runs-view | ui-flood"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | runs-view | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
@@ -575,9 +638,11 @@ int main(int argc, char **argv)
         return engineOnly(cfg);
     if (what == u"runs-view")
         return runsView(cfg);
+    if (what == u"cycle")
+        return cycleBench();
     if (what == u"queued-memory")
         return queuedMemoryOnly(cfg);
-    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, runs-view or ui-flood\n",
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;
 }
