@@ -65,6 +65,9 @@ Outcome SimulateHandler::run(RunContext &context)
 
     if (context.checkAndConsumeInterrupt())
         return Outcome::yielded();
+    // As if the worker died: no result, no heartbeat; only the lease sweep recovers the run.
+    if (payload.value(u"vanish"_s).toBool(false))
+        return Outcome::vanished();
 
     if (done >= p.steps) {
         if (p.hang)

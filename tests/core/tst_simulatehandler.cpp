@@ -2,6 +2,9 @@
 // The simulate handler (SPEC H4): deterministic plans, steps with saved state, failures.
 #include "testengine.h"
 
+#include "engine/sessionmanager.h"
+#include "engine/submission.h"
+
 #include "exec/simulatehandler.h"
 
 #include <QJsonDocument>
@@ -19,6 +22,7 @@ private Q_SLOTS:
     void planIsDeterministic();
     void stepsFollowTheClock();
     void failureProbability();
+    void aVanishedWorkerEndsOnlyThroughTheLeaseSweep();
 };
 
 void tst_SimulateHandler::planIsDeterministic()
@@ -53,6 +57,31 @@ void tst_SimulateHandler::stepsFollowTheClock()
     QCOMPARE(t.events->outcomeOf(id), EventType::RunCompleted);
     QVERIFY(t.events->outcomesOf(id).first().text.contains(u"question"_s));
     QCOMPARE(t.engine->runningCount(), 0);
+}
+
+void tst_SimulateHandler::aVanishedWorkerEndsOnlyThroughTheLeaseSweep()
+{
+    EngineOptions o = TestEngine::defaultOptions();
+    o.cycle.intervalMs = 0;
+    o.cycle.leaseMs = 1000;
+    TestEngine t(o, {}, std::make_unique<InlineExecutor>());
+    SessionSpec spec;
+    spec.key = u"agent"_s;
+    const SessionId s = t.engine->createSession(spec)->id;
+    TaskSubmission sub;
+    sub.handler = u"simulate"_s;
+    sub.payloadJson = R"({"vanish": true})";
+    sub.maxAttempts = 1;
+    const RunId id = t.engine->submitTask(sub).value();
+    QVERIFY(t.engine->claimTask(s, id));
+    t.runUntilIdle();
+    t.advance(900);
+    QCOMPARE(t.events->outcomesOf(id).size(), 0); // silent, still holding its lease
+    t.advance(200);
+    QVERIFY(t.engine->runCycleNow());
+    t.runUntilIdle();
+    QCOMPARE(t.events->outcomeOf(id), EventType::RunFailed); // its one attempt is spent
+    QCOMPARE(t.events->outcomesOf(id).size(), 1);
 }
 
 void tst_SimulateHandler::failureProbability()

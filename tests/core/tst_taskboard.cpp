@@ -26,6 +26,7 @@ private Q_SLOTS:
     void claimEligibility();
     void claimTakesTheBestTaskFirst();
     void aSilentWorkerLosesItsLeaseAndTheRunRunsAgain();
+    void aWorkerThatVanishedIsRecoveredOnlyByTheSweep();
     void exhaustedAttemptsFailTheRun();
     void theSweepRunsWhilePaused();
     void aCycleWakesAClaimingSessionWhichClaims();
@@ -169,6 +170,24 @@ void tst_TaskBoard::aSilentWorkerLosesItsLeaseAndTheRunRunsAgain()
     t.finish(r);
     QCOMPARE(t.events->outcomesOf(r).size(), 1); // ended exactly once
     QCOMPARE(t.events->outcomeOf(r), EventType::RunCompleted);
+}
+
+void tst_TaskBoard::aWorkerThatVanishedIsRecoveredOnlyByTheSweep()
+{
+    TestEngine t(options());
+    const SessionId s = makeSession(t, u"s"_s, {});
+    const RunId r = task(t, {});
+    QVERIFY(t.engine->claimTask(s, r));
+    t.runUntilIdle();
+    t.finish(r, Outcome::vanished()); // the worker stops reporting and heartbeating
+    QCOMPARE(t.events->outcomesOf(r).size(), 0);
+    QCOMPARE(t.engine->runCycleNow()->recoveredLeases, 0); // its lease has not run out yet
+    t.advance(1500);
+    Expected<CycleResult> c = t.engine->runCycleNow();
+    QCOMPARE(c->recoveredLeases, 1);
+    QCOMPARE(c->recoveredRunIds, QVector<RunId>{r});
+    QCOMPARE(t.engine->liveRun(r)->attempt, 2);
+    QCOMPARE(t.engine->waitingTasks(), 1);
 }
 
 void tst_TaskBoard::exhaustedAttemptsFailTheRun()
