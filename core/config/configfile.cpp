@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -59,7 +60,8 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
     if (!doc.isObject())
         return fail(u"the top level must be a JSON object"_s);
     const QJsonObject root = doc.object();
-    static const QStringList kKnown{u"lanes"_s, u"queue"_s, u"context_windows"_s, u"worker_threads"_s};
+    static const QStringList kKnown{u"lanes"_s, u"queue"_s, u"context_windows"_s, u"worker_threads"_s,
+                                    u"cycle"_s, u"agent_templates"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (!kKnown.contains(it.key()))
             return fail(u"unknown setting \"%1\" (known: %2)"_s.arg(it.key(), kKnown.join(u", "_s)));
@@ -106,6 +108,86 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
                             .arg(written(root.value(u"worker_threads"_s))));
         if (workerThreads)
             *workerThreads = int(*n);
+    }
+    if (root.contains(u"cycle"_s)) {
+        if (!root.value(u"cycle"_s).isObject())
+            return fail(u"\"cycle\" must be an object, not %1"_s.arg(written(root.value(u"cycle"_s))));
+        const QJsonObject cycle = root.value(u"cycle"_s).toObject();
+        struct Key { QString name; qint64 min; qint64 max; qint64 *target; };
+        qint64 interval = result.cycle.intervalMs, cooldown = result.cycle.wakeCooldownMs;
+        qint64 lease = result.cycle.leaseMs, sweep = result.cycle.sweepLimit;
+        const Key keys[] = {{u"interval_ms"_s, 0, 86'400'000, &interval},
+                            {u"wake_cooldown_ms"_s, 0, 86'400'000, &cooldown},
+                            {u"lease_ms"_s, 100, 86'400'000, &lease},
+                            {u"sweep_limit"_s, 1, 100'000, &sweep}};
+        for (auto it = cycle.begin(); it != cycle.end(); ++it) {
+            if (it.key() == u"starvation")
+                continue;
+            const Key *k = std::find_if(std::begin(keys), std::end(keys), [&](const Key &k) { return k.name == it.key(); });
+            if (k == std::end(keys))
+                return fail(u"unknown setting \"cycle.%1\" (known: interval_ms, wake_cooldown_ms, lease_ms, sweep_limit, starvation)"_s.arg(it.key()));
+            const std::optional<qint64> v = integer(it.value(), k->min, k->max);
+            if (!v)
+                return fail(u"cycle.%1 must be a whole number from %2 to %3, not %4"_s.arg(k->name).arg(k->min).arg(k->max)
+                                .arg(written(it.value())));
+            *k->target = *v;
+        }
+        result.cycle.intervalMs = interval;
+        result.cycle.wakeCooldownMs = cooldown;
+        result.cycle.leaseMs = lease;
+        result.cycle.sweepLimit = int(sweep);
+        if (cycle.contains(u"starvation"_s)) {
+            if (!cycle.value(u"starvation"_s).isObject())
+                return fail(u"cycle.starvation must be an object, not %1"_s.arg(written(cycle.value(u"starvation"_s))));
+            const QJsonObject st = cycle.value(u"starvation"_s).toObject();
+            StarvationThresholds &t = result.cycle.thresholds;
+            qint64 age = t.minQueuedAgeMs, fan = t.fanOutAfter, spawn = t.spawnAfter, event = t.eventAfter,
+                   attention = t.needsAttentionAfter;
+            const Key tiers[] = {{u"min_queued_age_ms"_s, 0, 86'400'000 * qint64(30), &age},
+                                 {u"fan_out_after"_s, 0, 1'000'000, &fan},
+                                 {u"spawn_after"_s, 0, 1'000'000, &spawn},
+                                 {u"event_after"_s, 0, 1'000'000, &event},
+                                 {u"needs_attention_after"_s, 0, 1'000'000, &attention}};
+            for (auto it = st.begin(); it != st.end(); ++it) {
+                const Key *k = std::find_if(std::begin(tiers), std::end(tiers), [&](const Key &k) { return k.name == it.key(); });
+                if (k == std::end(tiers))
+                    return fail(u"unknown setting \"cycle.starvation.%1\" (known: min_queued_age_ms, fan_out_after, spawn_after, event_after, needs_attention_after)"_s.arg(it.key()));
+                const std::optional<qint64> v = integer(it.value(), k->min, k->max);
+                if (!v)
+                    return fail(u"cycle.starvation.%1 must be a whole number from %2 to %3, not %4"_s.arg(k->name)
+                                    .arg(k->min).arg(k->max).arg(written(it.value())));
+                *k->target = *v;
+            }
+            t.minQueuedAgeMs = age;
+            t.fanOutAfter = int(fan);
+            t.spawnAfter = int(spawn);
+            t.eventAfter = int(event);
+            t.needsAttentionAfter = int(attention);
+        }
+    }
+    if (root.contains(u"agent_templates"_s)) {
+        if (!root.value(u"agent_templates"_s).isArray())
+            return fail(u"\"agent_templates\" must be a list like [{\"agent\": \"coder\", \"capabilities\": [\"go\"]}], not %1"_s
+                            .arg(written(root.value(u"agent_templates"_s))));
+        const QJsonArray list = root.value(u"agent_templates"_s).toArray();
+        QVector<AgentTemplate> templates;
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            const QJsonObject o = list.at(i).toObject();
+            const QString agent = o.value(u"agent"_s).toString().trimmed();
+            if (!list.at(i).isObject() || agent.isEmpty())
+                return fail(u"agent_templates[%1] needs an \"agent\" name"_s.arg(i));
+            AgentTemplate t;
+            t.agent = agent;
+            if (o.contains(u"capabilities"_s) && !o.value(u"capabilities"_s).isArray())
+                return fail(u"agent_templates[%1].capabilities must be a list of names"_s.arg(i));
+            for (const QJsonValue &c : o.value(u"capabilities"_s).toArray()) {
+                if (!c.isString() || c.toString().trimmed().isEmpty())
+                    return fail(u"agent_templates[%1].capabilities: %2 is not a capability name"_s.arg(i).arg(written(c)));
+                t.capabilities << c.toString().trimmed();
+            }
+            templates << t;
+        }
+        result.agentTemplates = templates;
     }
     options = result;
     return {};

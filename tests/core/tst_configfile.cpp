@@ -18,6 +18,7 @@ class tst_ConfigFile : public QObject
 
 private Q_SLOTS:
     void appliesLanesQueueAndWindows();
+    void appliesCycleAndAgentTemplates();
     void precedenceEnvironmentOverFile();
     void badFiles_data();
     void badFiles();
@@ -70,11 +71,42 @@ void tst_ConfigFile::precedenceEnvironmentOverFile()
     QCOMPARE(t.engine->laneStats(u"main"_s)->limit, 11);
 }
 
+void tst_ConfigFile::appliesCycleAndAgentTemplates()
+{
+    TempDatabase dir;
+    const QString path = write(dir, R"({"cycle": {"interval_ms": 2000, "wake_cooldown_ms": 0,
+        "lease_ms": 5000, "sweep_limit": 10, "starvation": {"min_queued_age_ms": 3000,
+        "fan_out_after": 1, "needs_attention_after": 5}},
+        "agent_templates": [{"agent": "coder", "capabilities": ["go", "sql"]}]})");
+    EngineOptions o = TestEngine::defaultOptions();
+    QVERIFY(!ConfigFile::apply(path, o, nullptr, true).isError());
+    QCOMPARE(o.cycle.intervalMs, 2000);
+    QCOMPARE(o.cycle.wakeCooldownMs, 0);
+    QCOMPARE(o.cycle.leaseMs, 5000);
+    QCOMPARE(o.cycle.sweepLimit, 10);
+    QCOMPARE(o.cycle.thresholds.minQueuedAgeMs, 3000);
+    QCOMPARE(o.cycle.thresholds.fanOutAfter, 1);
+    QCOMPARE(o.cycle.thresholds.spawnAfter, 4); // untouched keys keep their defaults
+    QCOMPARE(o.cycle.thresholds.needsAttentionAfter, 5);
+    QCOMPARE(o.agentTemplates.size(), 1);
+    QCOMPARE(o.agentTemplates.first().agent, u"coder"_s);
+    QCOMPARE(o.agentTemplates.first().capabilities, (QStringList{u"go"_s, u"sql"_s}));
+}
+
 void tst_ConfigFile::badFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("mentions");
     QTest::newRow("not JSON") << QByteArray("{lanes: 3") << u"invalid JSON"_s;
+    QTest::newRow("cycle unknown key") << QByteArray(R"({"cycle": {"every": 5}})") << u"\"cycle.every\""_s;
+    QTest::newRow("cycle bad lease") << QByteArray(R"({"cycle": {"lease_ms": "soon"}})")
+                                     << u"cycle.lease_ms must be a whole number from 100 to 86400000, not \"soon\""_s;
+    QTest::newRow("starvation bad tier") << QByteArray(R"({"cycle": {"starvation": {"spawn_after": -1}}})")
+                                         << u"cycle.starvation.spawn_after"_s;
+    QTest::newRow("template without agent") << QByteArray(R"({"agent_templates": [{"capabilities": []}]})")
+                                            << u"agent_templates[0] needs an \"agent\""_s;
+    QTest::newRow("templates an object") << QByteArray(R"({"agent_templates": {}})")
+                                         << u"\"agent_templates\" must be a list"_s;
     QTest::newRow("array") << QByteArray("[1,2]") << u"JSON object"_s;
     QTest::newRow("unknown key") << QByteArray(R"({"lane": {}})") << u"\"lane\""_s;
     QTest::newRow("bad limit") << QByteArray(R"({"lanes": {"main": "x"}})") << u"lanes.main"_s;
