@@ -158,8 +158,8 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     statusBar()->addWidget(m_countsLabel, 1);
     statusBar()->addPermanentWidget(m_cycleLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
-    m_cycleLabel->setText(tr("Cycles: — (not enabled yet)"));
-    m_cycleLabel->setToolTip(tr("The mechanical cycle (lease sweep, wakes, escalation) arrives in a later release"));
+    m_cycleLabel->setText(tr("Cycles: 0 · last: none yet"));
+    m_cycleLabel->setToolTip(tr("The mechanical cycle: lease sweep, wakes of idle capable sessions, escalation of starving tasks"));
     m_storeLabel->setText(tr("DB: %1 · API: off").arg(Format::homeRelative(scheduler->storeLocation())));
     m_storeLabel->setHint(tr("Where runs and sessions are stored (%1); the local API arrives in a later release")
                               .arg(scheduler->storeLocation()));
@@ -336,6 +336,14 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_pauseAction->setToolTip(m_paused ? tr("Resume the scheduler: admission restarts at once (Ctrl+Shift+P)")
                                        : tr("Pause the scheduler: running runs finish, nothing new starts (Ctrl+Shift+P)"));
     m_drainAction->setEnabled(!s.draining);
+
+    m_cycleLabel->setText(tr("Cycles: %1 · last: %2").arg(s.cycles).arg(
+        s.lastCycleAt > 0 ? Format::age(s.time, s.lastCycleAt) : tr("none yet")));
+    m_cycleLabel->setToolTip(
+        tr("The mechanical cycle: lease sweep, wakes of idle capable sessions, escalation of starving tasks.\n"
+           "Interval: %1 · tasks waiting for a claim: %2 · claimed or running: %3 · marked needs attention: %4")
+            .arg(s.cycleIntervalMs > 0 ? Format::duration(s.cycleIntervalMs) : tr("on demand only"))
+            .arg(s.waitingTasks).arg(s.claimedTasks).arg(s.needsAttention));
 
     const QColor warn = Theme::color(Theme::Role::Paused);
     QString state;

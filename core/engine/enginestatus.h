@@ -90,6 +90,13 @@ struct EngineSnapshot
     QVector<SessionId> removedSessions;     ///< sessions deleted since the last one
     bool fullSessionList = false;           ///< changedSessions holds every session
     StatsSeries newSamples;                 ///< per-second samples closed since the last one
+    // The mechanical cycle (SPEC D9, U10).
+    quint64 cycles = 0;          ///< cycles run since start
+    TimeMs lastCycleAt = 0;      ///< 0 = none yet
+    qint64 cycleIntervalMs = 0;  ///< 0 = on demand only
+    int waitingTasks = 0;        ///< tasks waiting for a claim
+    int claimedTasks = 0;        ///< tasks claimed or running
+    quint64 needsAttention = 0;  ///< runs the cycle marked needs_attention since start
 };
 
 } // namespace Yard

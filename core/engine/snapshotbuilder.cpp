@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshotbuilder.h"
 
+#include "cycledriver.h"
+#include "taskboard.h"
+
 #include "drainmonitor.h"
 #include "handlertable.h"
 #include "laneset.h"
@@ -123,6 +126,12 @@ EngineSnapshot SnapshotBuilder::snapshot(bool full)
     snap.counters = *m_p.counters;
     snap.lanes = laneStats();
     snap.fullSessionList = full;
+    snap.cycles = m_p.cycles->stats().cycles;
+    snap.lastCycleAt = m_p.cycles->stats().lastCycleAt;
+    snap.cycleIntervalMs = m_p.cycles->interval();
+    snap.waitingTasks = m_p.board->waiting();
+    snap.claimedTasks = m_p.board->claimed();
+    snap.needsAttention = m_p.cycles->stats().needsAttention;
     const QSet<SessionId> changed =
         m_p.changes->take([this](SessionId id) { return m_p.queues->live(id); });
     if (full) {

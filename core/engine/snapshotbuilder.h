@@ -8,6 +8,9 @@
 
 namespace Yard {
 
+class CycleDriver;
+class TaskBoard;
+
 class DrainMonitor;
 class HandlerTable;
 class LaneSet;
@@ -43,6 +46,8 @@ public:
         StatsTicker *stats;
         std::function<int()> running;
         std::function<int()> queued;
+        const CycleDriver *cycles;
+        const TaskBoard *board;
     };
     explicit SnapshotBuilder(Parts parts); ///< Not owning any of them.
 
