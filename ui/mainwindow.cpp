@@ -6,6 +6,8 @@
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
 #include "theme.h"
+#include "views/attentionview.h"
+#include "views/cyclesview.h"
 #include "views/emptystateview.h"
 #include "views/eventsview.h"
 #include "views/lanesview.h"
@@ -112,27 +114,19 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_runsView = new RunsView(m_console, m_sessions);
     m_lanesView = new LanesView(m_console);
     m_eventsView = new EventsView(m_console, m_sessions);
+    m_attentionView = new AttentionView(m_console);
+    m_cyclesView = new CyclesView(m_console);
     addView(u"overview"_s, tr("Overview"), m_overview, QKeySequence(u"Ctrl+1"_s));
     addView(u"sessions"_s, tr("Sessions"), m_sessionsView, QKeySequence(u"Ctrl+2"_s));
     addView(u"runs"_s, tr("Runs"), m_runsView, QKeySequence(u"Ctrl+3"_s));
-    addView(u"attention"_s, tr("Needs attention"),
-            new EmptyStateView(tr("Nothing needs attention"),
-                               tr("Runs that stay queued without being claimed are escalated by the "
-                                  "mechanical cycle and, after ten cycles, land here with a diagnostic "
-                                  "for you to requeue, cancel or acknowledge. The cycle arrives in a later "
-                                  "release; until then this list stays empty.")),
-            QKeySequence(u"Ctrl+4"_s));
+    m_attentionDock = addView(u"attention"_s, tr("Needs attention"), m_attentionView, QKeySequence(u"Ctrl+4"_s));
     addView(u"jobs"_s, tr("Jobs"),
             new EmptyStateView(tr("No scheduled jobs"),
                                tr("Cron, interval and one-shot jobs will be listed here with their next "
                                   "and last runs. Scheduling jobs arrives in a later release.")),
             QKeySequence(u"Ctrl+5"_s));
     addView(u"lanes"_s, tr("Lanes"), m_lanesView, QKeySequence(u"Ctrl+6"_s));
-    addView(u"cycles"_s, tr("Cycles"),
-            new EmptyStateView(tr("No mechanical cycles yet"),
-                               tr("Each mechanical cycle (lease sweep, wakes, starvation escalation) will "
-                                  "be recorded here with charts. The cycle arrives in a later release.")),
-            QKeySequence(u"Ctrl+7"_s));
+    addView(u"cycles"_s, tr("Cycles"), m_cyclesView, QKeySequence(u"Ctrl+7"_s));
     addView(u"events"_s, tr("Events"), m_eventsView, QKeySequence(u"Ctrl+8"_s));
     for (int i = 1; i < m_docks.size(); ++i)
         tabifyDockWidget(m_docks.first(), m_docks[i]);
@@ -140,14 +134,14 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_defaultLayout = saveState();
 
     connect(m_overview, &OverviewView::demoRequested, this, &MainWindow::startDemo);
-    connect(m_sessionsView, &SessionsView::runActivated, this, [this](RunId id) {
+    const auto openRun = [this](RunId id) {
         showView(u"runs"_s);
         m_runsView->showRun(id);
-    });
-    connect(m_eventsView, &EventsView::runActivated, this, [this](RunId id) {
-        showView(u"runs"_s);
-        m_runsView->showRun(id);
-    });
+    };
+    connect(m_sessionsView, &SessionsView::runActivated, this, openRun);
+    connect(m_eventsView, &EventsView::runActivated, this, openRun);
+    connect(m_attentionView, &AttentionView::runActivated, this, openRun);
+    connect(m_cyclesView, &CyclesView::runActivated, this, openRun);
 
     // Status bar.
     m_drainProgress->setVisible(false);
@@ -270,6 +264,9 @@ void MainWindow::buildMenus()
                "<tr><td><b>Ctrl+Shift+P</b></td><td>Pause / resume the scheduler</td></tr>"
                "<tr><td><b>Ctrl+Shift+D</b></td><td>Drain</td></tr>"
                "<tr><td><b>Del</b></td><td>Cancel the selected runs</td></tr>"
+               "<tr><td><b>Ctrl+R</b> (Needs attention)</td><td>Requeue the selected runs</td></tr>"
+               "<tr><td><b>Ctrl+Shift+A</b></td><td>Acknowledge the selected needs-attention runs</td></tr>"
+               "<tr><td><b>Ctrl+Shift+Y</b></td><td>Run a mechanical cycle now</td></tr>"
                "<tr><td><b>Ctrl+R</b></td><td>Retry the selected runs</td></tr>"
                "<tr><td><b>Ctrl+M</b></td><td>Send a message to the selected session</td></tr>"
                "<tr><td><b>F5</b></td><td>Reload the runs list</td></tr></table>"));
@@ -321,6 +318,7 @@ void MainWindow::setTheme(int mode)
     Theme::apply(Theme::Mode(mode));
     QSettings().setValue(u"ui/theme"_s, Theme::name(Theme::Mode(mode)));
     m_overview->applyTheme();
+    m_cyclesView->applyTheme();
 }
 
 void MainWindow::applySnapshot(const EngineSnapshot &s)
@@ -330,6 +328,8 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_sessionsView->applySnapshot(s);
     m_runsView->applySnapshot(s);
     m_lanesView->applySnapshot(s);
+    m_attentionView->applySnapshot(s);
+    m_cyclesView->applySnapshot(s);
 
     m_paused = s.pause.paused;
     m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause…"));
@@ -377,13 +377,35 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_banner->setStyleSheet(u"QLabel { background: #b45309; color: white; font-weight: bold; }"_s);
     m_stateLabel->setText(tr("Scheduler: %1").arg(state));
     m_stateLabel->setStyleSheet(held ? u"color: %1; font-weight: bold"_s.arg(warn.name()) : QString());
-    setWindowTitle(held ? tr("Yardmaster — %1").arg(state) : tr("Yardmaster"));
+    m_stateTitle = held ? state : QString();
+    if (s.needsAttentionOpen != m_attentionOpen || m_attentionDock->windowTitle().isEmpty()) {
+        m_attentionOpen = s.needsAttentionOpen;
+        m_attentionDock->setWindowTitle(m_attentionOpen > 0 ? tr("Needs attention (%1)").arg(m_attentionOpen)
+                                                            : tr("Needs attention"));
+    }
+    updateTitles();
     m_countsLabel->setText(tr("%1 running · %2 queued · %3 sessions · %4 done, %5 failed since start")
                                .arg(s.running)
                                .arg(s.queued)
                                .arg(s.sessions)
                                .arg(s.counters.completed)
                                .arg(s.counters.failed));
+}
+
+void MainWindow::updateTitles()
+{
+    // The badge reaches the taskbar while the operator looks elsewhere (SPEC U5).
+    QString title = m_stateTitle.isEmpty() ? tr("Yardmaster") : tr("Yardmaster — %1").arg(m_stateTitle);
+    if (m_attentionOpen > 0 && !isActiveWindow())
+        title = tr("(%1) %2").arg(m_attentionOpen).arg(title);
+    setWindowTitle(title);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ActivationChange)
+        updateTitles();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::togglePause()
@@ -435,6 +457,14 @@ CommandPalette *MainWindow::openCommandPalette()
             add(tr("Cancel selected runs (%1)").arg(selected), tr("Del"), [this] { m_runsView->cancelSelection(); });
         if (selected > 0)
             add(tr("Retry selected runs (%1)").arg(selected), tr("Ctrl+R"), [this] { m_runsView->retrySelection(); });
+        add(tr("Run a mechanical cycle now"), tr("Ctrl+Shift+Y"), [this] { m_console.actions->runCycleNow(); });
+        const int attention = int(m_attentionView->selectedRuns().size());
+        if (attention > 0) {
+            add(tr("Requeue selected needs-attention runs (%1)").arg(attention), tr("Ctrl+R"),
+                [this] { m_attentionView->resolve(AttentionAction::Requeue, false); });
+            add(tr("Acknowledge selected needs-attention runs (%1)").arg(attention), tr("Ctrl+Shift+A"),
+                [this] { m_attentionView->resolve(AttentionAction::Acknowledge, false); });
+        }
         add(m_demoRunning ? tr("Stop demo workload") : tr("Start demo workload"), {},
             [this] { m_demoAction->trigger(); });
         for (QDockWidget *d : std::as_const(m_docks)) {

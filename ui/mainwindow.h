@@ -19,7 +19,9 @@ struct EngineSnapshot;
 
 namespace Yard::Ui {
 
+class AttentionView;
 class CommandPalette;
+class CyclesView;
 class ElidingLabel;
 class EventsView;
 class LanesView;
@@ -48,6 +50,10 @@ public:
     RunsView *runsView() const { return m_runsView; }
     LanesView *lanesView() const { return m_lanesView; }
     EventsView *eventsView() const { return m_eventsView; }
+    AttentionView *attentionView() const { return m_attentionView; }
+    CyclesView *cyclesView() const { return m_cyclesView; }
+    /// needs_attention runs no operator dealt with yet, as the badge shows it.
+    int attentionBadge() const { return m_attentionOpen; }
     OperatorActions *actions() const { return m_console.actions; }
     bool isPausedShown() const { return m_paused; }
     /// Shows a view by its dock object name ("overview", "sessions", "runs", …).
@@ -61,6 +67,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     QDockWidget *addView(const QString &name, const QString &title, QWidget *view, const QKeySequence &key);
@@ -71,6 +78,7 @@ private:
     void setTheme(int mode);
     void restoreSettings();
     void setLayoutLocked(bool locked);
+    void updateTitles();
 
     Console m_console;
     SessionsModel *m_sessions;
@@ -79,6 +87,11 @@ private:
     RunsView *m_runsView;
     LanesView *m_lanesView;
     EventsView *m_eventsView;
+    AttentionView *m_attentionView;
+    CyclesView *m_cyclesView;
+    QDockWidget *m_attentionDock = nullptr;
+    int m_attentionOpen = 0;
+    QString m_stateTitle; ///< "PAUSED", "DRAINING"… or empty while running
     QList<QDockWidget *> m_docks;
     QByteArray m_defaultLayout;
     QAction *m_pauseAction;

@@ -299,4 +299,77 @@ void OperatorActions::setDemoRunning(bool running)
     Q_EMIT actionDone(running ? tr("Demo workload started") : tr("Demo workload stopped"));
 }
 
+void OperatorActions::resolveAttention(AttentionAction action, const QVector<RunId> &runs,
+                                       const NeedsAttentionFilter &filter, const QString &note)
+{
+    m_scheduler->call(
+        this,
+        [actor = m_actor, action, runs, filter, note](Engine &e) {
+            return e.resolveAttention(action, runs, filter, actor, note);
+        },
+        [this, action](const AttentionOutcome &o) {
+            if (o.done > 0) {
+                switch (action) {
+                case AttentionAction::Requeue:
+                    Q_EMIT actionDone(tr("Requeued %n run(s): they wait for a claim again", nullptr, o.done));
+                    break;
+                case AttentionAction::Cancel:
+                    Q_EMIT actionDone(tr("Cancelled %n run(s)", nullptr, o.done));
+                    break;
+                case AttentionAction::Acknowledge:
+                    Q_EMIT actionDone(tr("Acknowledged %n run(s)", nullptr, o.done));
+                    break;
+                }
+            }
+            if (o.failed > 0)
+                Q_EMIT actionFailed(o.errors.isEmpty() ? tr("%n run(s) could not be changed", nullptr, o.failed)
+                                                       : o.errors.first()
+                                                             + (o.failed > 1 ? tr(" (and %1 more)").arg(o.failed - 1)
+                                                                             : QString()));
+            else if (o.done == 0)
+                Q_EMIT actionFailed(tr("No run matched: nothing changed"));
+            Q_EMIT attentionResolved(o.done, o.failed);
+        });
+}
+
+void OperatorActions::runCycleNow()
+{
+    run(m_scheduler, this, [actor = m_actor](Engine &e) {
+        Outcome o;
+        Expected<CycleResult> r = e.runCycleNow();
+        if (!r) {
+            o.error = r.error().toString();
+            return o;
+        }
+        const CycleResult &c = r.value();
+        o.summary = c.paused ? tr("Cycle %1 ran while paused: %n lease(s) recovered, nobody woken", nullptr,
+                                  c.recoveredLeases).arg(c.number)
+                             : tr("Cycle %1: %2 of %3 wakes sent, %4 recovered, %5 need attention")
+                                   .arg(c.number)
+                                   .arg(c.wakeSucceeded)
+                                   .arg(c.wakeAttempts)
+                                   .arg(c.recoveredLeases)
+                                   .arg(c.needsAttention);
+        if (c.error.isError())
+            o.error = tr("Cycle %1: %2").arg(c.number).arg(c.error.message);
+        e.audit(actor, u"run_cycle"_s, u"mechanical cycle"_s, {}, u"cycle %1"_s.arg(c.number));
+        return o;
+    });
+}
+
+void OperatorActions::setCycleInterval(qint64 ms)
+{
+    run(m_scheduler, this, [actor = m_actor, ms](Engine &e) {
+        const qint64 before = e.cycleInterval();
+        e.batch([&] {
+            e.setCycleInterval(ms);
+            e.audit(actor, u"set_cycle_interval"_s, u"mechanical cycle"_s, {},
+                    u"%1 ms (was %2 ms)"_s.arg(qMax<qint64>(0, ms)).arg(before));
+        });
+        return Outcome{ms > 0 ? tr("Cycle interval set to %1 s").arg(double(ms) / 1000.0)
+                              : tr("Cycles now run only on demand"),
+                       {}, {}};
+    });
+}
+
 } // namespace Yard::Ui

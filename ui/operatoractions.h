@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/submission.h"
 #include "model/ids.h"
 #include "model/queueconfig.h"
+#include "store/runquery.h"
 
 #include <QObject>
 #include <QVector>
@@ -41,6 +43,13 @@ public:
     void setLaneLimit(const QString &lane, int limit);
     void setLanePaused(const QString &lane, bool paused);
     void setDemoRunning(bool running);
+    /// SPEC D8 on needs_attention runs: the listed ones, or with an empty list everything
+    /// `filter` matches. `note` is the reason (required to acknowledge).
+    void resolveAttention(AttentionAction action, const QVector<RunId> &runs,
+                          const NeedsAttentionFilter &filter, const QString &note);
+    void runCycleNow();
+    /// <= 0: cycles run only on demand.
+    void setCycleInterval(qint64 ms);
 
 Q_SIGNALS:
     void actionDone(const QString &summary);
@@ -49,6 +58,8 @@ Q_SIGNALS:
     void cancelRequested(const QVector<Yard::RunId> &runs);
     /// Cancels the engine refused (run already finished, unknown run…).
     void cancelRejected(const QVector<Yard::RunId> &runs);
+    /// A needs-attention action finished: `done` runs changed.
+    void attentionResolved(int done, int failed);
 
 private:
     Scheduler *m_scheduler;

@@ -61,6 +61,7 @@ struct StarvationThresholds
 /// One pass of the mechanical cycle (SPEC D4), with every count and id list seed 001 reports.
 struct CycleResult
 {
+    quint64 number = 0; ///< 1 for the first cycle since start
     TimeMs at = 0;
     qint64 durationUs = 0;
     int pendingRuns = 0;

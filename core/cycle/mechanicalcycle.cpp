@@ -123,6 +123,7 @@ CycleResult MechanicalCycle::runOnce()
         result.error = Error::make(ErrorCode::StoreFailed, errors.join(u"; "_s));
     result.durationUs = timer.nsecsElapsed() / 1000;
     ++m_stats.cycles;
+    result.number = m_stats.cycles;
     m_stats.lastCycleAt = now;
     m_stats.recoveredLeases += quint64(result.recoveredLeases);
     m_stats.wakeAttempts += quint64(result.wakeAttempts);

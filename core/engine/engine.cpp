@@ -391,6 +391,22 @@ void Engine::setAgentTemplates(const QVector<AgentTemplate> &templates)
     d->options.agentTemplates = templates;
 }
 
+const QVector<AgentTemplate> &Engine::agentTemplates() const
+{
+    return d->options.agentTemplates;
+}
+
+AttentionPage Engine::needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit)
+{
+    Turn turn(this); // the store commits what this turn appended before it is read
+    return d->store->needsAttentionPage(filter, before, limit);
+}
+
+int Engine::needsAttentionOpen() const
+{
+    return d->resolver.attentionOpen();
+}
+
 int Engine::waitingTasks() const
 {
     return d->board.waiting();

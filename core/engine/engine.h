@@ -110,6 +110,12 @@ public:
     QVector<CycleResult> cycleHistory(int max = 500) const;
     /// Agent templates the starvation ladder spawns workers from (SPEC D6).
     void setAgentTemplates(const QVector<AgentTemplate> &templates);
+    const QVector<AgentTemplate> &agentTemplates() const;
+    /// A page of needs_attention runs straight from the store (SPEC U5), for consoles without a
+    /// StoreReader (the in-memory store). Consoles on a database file read it on their own thread.
+    AttentionPage needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit);
+    /// needs_attention runs no operator has requeued, cancelled or acknowledged yet.
+    int needsAttentionOpen() const;
     /// Tasks waiting for a claim, and claimed or running.
     int waitingTasks() const;
     int claimedTasks() const;

@@ -45,7 +45,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
                    [this] { return lanes.running(); }})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
                  &shutdown, &statsTicker, [this] { return lanes.running(); },
-                 [this] { return queued(); }, &cycles, &board})
+                 [this] { return queued(); }, &cycles, &board, &resolver})
     , m_emitEvents(std::move(emitEvents))
     , m_directListener(std::move(directListener))
 {

@@ -3,6 +3,8 @@
 
 #include "lane.h"
 
+#include "cycle/cycletypes.h"
+
 #include "model/queueconfig.h"
 #include "model/statssample.h"
 #include "model/session.h"
@@ -97,6 +99,11 @@ struct EngineSnapshot
     int waitingTasks = 0;        ///< tasks waiting for a claim
     int claimedTasks = 0;        ///< tasks claimed or running
     quint64 needsAttention = 0;  ///< runs the cycle marked needs_attention since start
+    int needsAttentionOpen = 0;  ///< needs_attention runs no operator has dealt with (the badge)
+    CycleStats cycleStats;       ///< cumulative, with the last errors (SPEC D4, D9)
+    TimeMs nextCycleAt = 0;      ///< when the next cycle is due; 0 = none scheduled
+    /// Cycle results since the last snapshot (a full snapshot: the recent history), oldest first.
+    QVector<CycleResult> newCycles;
 };
 
 } // namespace Yard

@@ -125,6 +125,7 @@ Error RunControl::requeueRun(RunId id)
     if (!canTransition(stored->state, RunState::Queued))
         return Error::make(ErrorCode::InvalidTransition,
                            u"run %1 is %2 and cannot be requeued"_s.arg(id).arg(runStateName(stored->state)));
+    const bool wasOpen = isOpenAttention(*stored);
     stored->errorCode = ErrorCode::None;
     stored->error.clear();
     stored->queuedAt = m_p.time->now();
@@ -145,8 +146,15 @@ Error RunControl::requeueRun(RunId id)
         m_p.runs->destroy(run);
         return Error::make(ErrorCode::InvalidTransition, u"run %1 cannot be requeued"_s.arg(id));
     }
+    if (wasOpen)
+        m_p.resolver->attentionClosed();
     place(run);
     return {};
+}
+
+bool RunControl::isOpenAttention(const Run &run)
+{
+    return run.state == RunState::NeedsAttention && (!run.task || run.task->acknowledgedAt == 0);
 }
 
 Error RunControl::resolveAttention(RunId id, AttentionAction action, const QString &actor,
@@ -162,6 +170,7 @@ Error RunControl::resolveAttention(RunId id, AttentionAction action, const QStri
     if (stored->state != RunState::NeedsAttention)
         return Error::make(ErrorCode::InvalidTransition,
                            u"run %1 is %2, not needs_attention"_s.arg(id).arg(runStateName(stored->state)));
+    const bool wasOpen = isOpenAttention(*stored);
     if (action == AttentionAction::Acknowledge) {
         if (note.trimmed().isEmpty())
             return Error::make(ErrorCode::InvalidRequest, u"an acknowledgement needs a note"_s);
@@ -171,6 +180,8 @@ Error RunControl::resolveAttention(RunId id, AttentionAction action, const QStri
         task.acknowledgedAt = m_p.time->now();
         stored->updatedAt = task.acknowledgedAt;
         m_p.store->append(RunUpsert{std::move(*stored), false});
+        if (wasOpen)
+            m_p.resolver->attentionClosed();
         return {};
     }
     bool sessionGone = false;
@@ -181,6 +192,8 @@ Error RunControl::resolveAttention(RunId id, AttentionAction action, const QStri
         return Error::make(ErrorCode::InvalidTransition, u"run %1 cannot be cancelled"_s.arg(id));
     }
     m_p.runs->destroy(run);
+    if (wasOpen)
+        m_p.resolver->attentionClosed();
     return {};
 }
 

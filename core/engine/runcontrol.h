@@ -70,6 +70,9 @@ public:
     void place(RunRecord *run);
 
 private:
+    /// needs_attention and not acknowledged: it counts in the console's badge.
+    static bool isOpenAttention(const Run &run);
+
     Parts m_p;
 };
 

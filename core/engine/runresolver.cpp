@@ -67,7 +67,8 @@ bool RunResolver::allowed(const RunRecord *run, RunState to)
 
 void RunResolver::persist(RunRecord *run)
 {
-    if (!m_persist)
+    // A store that keeps no runs still keeps tasks that may need an operator (SPEC D8).
+    if (!m_persist && !run->task())
         return;
     m_store->append(RunUpsert{run->toRun(m_handlers.name(run->handler), m_lanes.at(run->lane).name(),
                                          m_time.now()),
@@ -181,6 +182,7 @@ bool RunResolver::finish(RunRecord *run, RunState outcome, ErrorCode code, const
         ++m_counters.merged;
         break;
     case RunState::NeedsAttention:
+        ++m_attentionOpen;
         break;
     default:
         ++m_counters.cancelled;

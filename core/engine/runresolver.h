@@ -50,6 +50,13 @@ public:
     void persist(RunRecord *run);
     bool persistsRuns() const { return m_persist; }
 
+    /// needs_attention runs no operator has acknowledged, requeued or cancelled yet (the
+    /// console's badge, SPEC U5): counted from the store at start, then as runs come and go.
+    int attentionOpen() const { return m_attentionOpen; }
+    void restoreAttentionOpen(int count) { m_attentionOpen = count; }
+    /// An operator dealt with a needs_attention run that was still open.
+    void attentionClosed() { m_attentionOpen = qMax(0, m_attentionOpen - 1); }
+
     /// The event that reports an outcome.
     static EventType outcomeEvent(RunState state, ErrorCode code);
 
@@ -67,6 +74,7 @@ private:
     StatsCollector &m_stats;
     ClaimLedger &m_claims;
     bool m_persist;
+    int m_attentionOpen = 0;
 };
 
 } // namespace Yard

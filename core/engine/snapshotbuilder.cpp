@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshotbuilder.h"
 
+#include "runresolver.h"
+
 #include "cycledriver.h"
 #include "taskboard.h"
 
@@ -132,6 +134,16 @@ EngineSnapshot SnapshotBuilder::snapshot(bool full)
     snap.waitingTasks = m_p.board->waiting();
     snap.claimedTasks = m_p.board->claimed();
     snap.needsAttention = m_p.cycles->stats().needsAttention;
+    snap.needsAttentionOpen = m_p.resolver->attentionOpen();
+    snap.cycleStats = m_p.cycles->stats();
+    snap.nextCycleAt = m_p.cycles->nextDue();
+    if (full) {
+        m_p.cycles->takeRecent();
+        const auto &history = m_p.cycles->history();
+        snap.newCycles = QVector<CycleResult>(history.begin(), history.end());
+    } else {
+        snap.newCycles = m_p.cycles->takeRecent();
+    }
     const QSet<SessionId> changed =
         m_p.changes->take([this](SessionId id) { return m_p.queues->live(id); });
     if (full) {

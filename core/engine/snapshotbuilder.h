@@ -9,6 +9,7 @@
 namespace Yard {
 
 class CycleDriver;
+class RunResolver;
 class TaskBoard;
 
 class DrainMonitor;
@@ -46,8 +47,9 @@ public:
         StatsTicker *stats;
         std::function<int()> running;
         std::function<int()> queued;
-        const CycleDriver *cycles;
+        CycleDriver *cycles;
         const TaskBoard *board;
+        const RunResolver *resolver;
     };
     explicit SnapshotBuilder(Parts parts); ///< Not owning any of them.
 

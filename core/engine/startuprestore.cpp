@@ -49,6 +49,7 @@ Error StartupRestore::restore()
     }
     if (state.settings.contains(PauseControl::kSettingKey))
         m_p.pause->restore(state.settings.value(PauseControl::kSettingKey));
+    m_p.resolver->restoreAttentionOpen(state.needsAttentionOpen);
 
     int recovered = 0;
     int abandoned = 0;

@@ -28,8 +28,13 @@ void MemoryStore::submit(MutationBatch &&batch, quint64 seq)
                         m_settings.insert(v.key, v.value);
                 } else if constexpr (std::is_same_v<T, LaneUpsert>) {
                     m_lanes.insert(v.name, LaneSetting{v.name, v.limit, v.paused});
+                } else if constexpr (std::is_same_v<T, RunUpsert>) {
+                    // Only what an operator must still act on is kept.
+                    if (v.run.state == RunState::NeedsAttention)
+                        m_attention.insert(v.run.id, std::move(v.run));
+                    else
+                        m_attention.remove(v.run.id);
                 }
-                // RunUpsert: runs are not kept in memory.
             },
             m);
     }
@@ -45,6 +50,10 @@ Expected<StoredState> MemoryStore::loadState()
     state.lanes = m_lanes.values().toVector();
     state.maxSessionId = m_sessions.isEmpty() ? 0 : m_sessions.lastKey();
     state.maxMessageId = m_maxMessageId;
+    for (const Run &r : std::as_const(m_attention)) {
+        if (!r.task || r.task->acknowledgedAt == 0)
+            ++state.needsAttentionOpen;
+    }
     return state;
 }
 
@@ -71,6 +80,47 @@ Expected<MessageList> MemoryStore::loadMessages(SessionId id)
 {
     commitAsync();
     return m_messages.value(id);
+}
+
+std::optional<Run> MemoryStore::loadRun(RunId id)
+{
+    commitAsync();
+    auto it = m_attention.constFind(id);
+    if (it == m_attention.cend())
+        return std::nullopt;
+    return *it;
+}
+
+QVector<RunId> MemoryStore::needsAttentionRuns(const NeedsAttentionFilter &filter)
+{
+    commitAsync();
+    QVector<RunId> ids;
+    for (const Run &r : std::as_const(m_attention)) {
+        if (filter.matches(r))
+            ids.append(r.id);
+    }
+    return ids;
+}
+
+AttentionPage MemoryStore::needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit)
+{
+    commitAsync();
+    AttentionPage page;
+    for (auto it = m_attention.cend(); it != m_attention.cbegin();) {
+        --it;
+        if (!filter.matches(*it))
+            continue;
+        ++page.total;
+        if (!it->task || it->task->acknowledgedAt == 0)
+            ++page.unacknowledged;
+        if (before > 0 && it.key() >= before)
+            continue;
+        if (page.rows.size() == limit)
+            page.more = true;
+        else
+            page.rows.append(AttentionRow::fromRun(*it));
+    }
+    return page;
 }
 
 } // namespace Yard

@@ -40,4 +40,33 @@ QString NeedsAttentionFilter::describe() const
     return parts.isEmpty() ? u"all"_s : parts.join(u", "_s);
 }
 
+AttentionRow AttentionRow::fromRun(const Run &run)
+{
+    AttentionRow r;
+    r.id = run.id;
+    r.handler = run.handler;
+    r.lane = run.lane;
+    r.priority = run.priority;
+    r.attempt = run.attempt;
+    r.queuedAt = run.queuedAt;
+    r.markedAt = run.finishedAt > 0 ? run.finishedAt : run.updatedAt;
+    r.diagnostic = run.error;
+    r.preview = run.input.left(160).simplified();
+    if (run.task) {
+        r.wakeCount = run.task->escalatedWakes;
+        r.spawnUnresolvable = run.task->spawnUnresolvable;
+        r.needs = run.task->needs;
+        r.acknowledgedBy = run.task->acknowledgedBy;
+        r.acknowledgement = run.task->acknowledgement;
+        r.acknowledgedAt = run.task->acknowledgedAt;
+    }
+    return r;
+}
+
+QString AttentionRow::tier() const
+{
+    return spawnUnresolvable ? u"4 · no template could spawn a worker"_s
+                             : u"4 · a spawned worker did not claim it"_s;
+}
+
 } // namespace Yard

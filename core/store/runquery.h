@@ -47,6 +47,43 @@ struct NeedsAttentionFilter
     QString describe() const;
 };
 
+/// One row of the Needs attention list (SPEC U5): what the ladder found, without the bulky
+/// columns of the run.
+struct AttentionRow
+{
+    RunId id = 0;
+    QString handler;
+    QString lane;
+    Priority priority = Priority::Normal;
+    int attempt = 1;
+    TimeMs queuedAt = 0;  ///< when it started waiting for a claim
+    TimeMs markedAt = 0;  ///< when the ladder marked it needs_attention
+    QString diagnostic;   ///< "run queued X without a claim after N escalation cycles"
+    int wakeCount = 0;    ///< escalation cycles it went through
+    bool spawnUnresolvable = false; ///< no agent template could spawn a worker for it
+    TaskRequirements needs;
+    QString acknowledgedBy;
+    QString acknowledgement;
+    TimeMs acknowledgedAt = 0;
+    QString preview; ///< first characters of the input
+
+    static AttentionRow fromRun(const Run &run);
+    /// The ladder's last tier and what its spawn tier found, for the operator.
+    QString tier() const;
+};
+
+/// A page of needs_attention runs, newest first, with how many match in all.
+struct AttentionPage
+{
+    quint64 request = 0;
+    QVector<AttentionRow> rows;
+    int total = 0;        ///< runs the filter matches, not only this page
+    int unacknowledged = 0; ///< of those, not acknowledged yet
+    bool more = false;    ///< older rows exist
+    qint64 elapsedMs = 0;
+    Error error;
+};
+
 /// One row of the runs list: what the table shows, without the bulky columns.
 struct RunRow
 {
@@ -82,3 +119,4 @@ Q_DECLARE_METATYPE(Yard::RunFilter)
 Q_DECLARE_METATYPE(Yard::NeedsAttentionFilter)
 Q_DECLARE_METATYPE(Yard::RunRow)
 Q_DECLARE_METATYPE(Yard::RunPage)
+Q_DECLARE_METATYPE(Yard::AttentionPage)

@@ -9,6 +9,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
+#include <QScopeGuard>
+#include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -193,6 +197,77 @@ QString needsAttentionWhere(const NeedsAttentionFilter &f, QVariantList *binds)
         binds->append(likePattern(text));
     }
     return parts.join(u" AND "_s);
+}
+
+AttentionPage needsAttentionPage(QSqlDatabase db, const NeedsAttentionFilter &filter,
+                                 RunId before, int limit)
+{
+    QElapsedTimer timer;
+    timer.start();
+    AttentionPage page;
+    QVariantList binds;
+    const QString where = needsAttentionWhere(filter, &binds);
+    auto bindAll = [&binds](QSqlQuery &q) {
+        for (int i = 0; i < binds.size(); ++i)
+            q.bindValue(i, binds[i]);
+    };
+    // The count and the page see one snapshot of the file (WAL): a run marked in between
+    // would otherwise be listed but not counted.
+    const bool snapshot = db.transaction();
+    auto end = qScopeGuard([&] {
+        if (snapshot)
+            db.commit();
+    });
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT count(*), coalesce(sum(coalesce(tasks.acknowledged_at, 0) = 0), 0) FROM runs "
+              "LEFT JOIN tasks ON tasks.run_id = runs.id WHERE "_s + where);
+    bindAll(q);
+    if (!q.exec() || !q.next()) {
+        page.error = Error::make(ErrorCode::StoreFailed, u"cannot count needs_attention runs: %1"_s.arg(
+                                                              q.lastError().text()));
+        return page;
+    }
+    page.total = q.value(0).toInt();
+    page.unacknowledged = q.value(1).toInt();
+    q.finish();
+    // The bulky columns (log, saved state, payload, result) are not read for a list.
+    QStringList columns;
+    for (const QString &c : QString::fromUtf16(kRunColumns).split(u", "_s)) {
+        if (c == u"input")
+            columns << u"substr(runs.input, 1, 200)"_s;
+        else if (c == u"log" || c == u"result")
+            columns << u"''"_s;
+        else if (c == u"saved_state" || c == u"payload")
+            columns << u"NULL"_s;
+        else
+            columns << u"runs."_s + c;
+    }
+    QSqlQuery rows(db);
+    rows.setForwardOnly(true);
+    rows.prepare(u"SELECT %1, %2 FROM runs LEFT JOIN tasks ON tasks.run_id = runs.id WHERE %3%4 "
+                 "ORDER BY runs.id DESC LIMIT ?"_s.arg(columns.join(u", "_s),
+                                                       QString::fromUtf16(kTaskColumns), where,
+                                                       before > 0 ? u" AND runs.id < ?"_s : QString()));
+    bindAll(rows);
+    int next = int(binds.size());
+    if (before > 0)
+        rows.bindValue(next++, before);
+    rows.bindValue(next, limit + 1);
+    if (!rows.exec()) {
+        page.error = Error::make(ErrorCode::StoreFailed, u"cannot list needs_attention runs: %1"_s.arg(
+                                                              rows.lastError().text()));
+        return page;
+    }
+    while (rows.next()) {
+        if (page.rows.size() == limit) {
+            page.more = true;
+            break;
+        }
+        page.rows.append(AttentionRow::fromRun(runWithTaskFromQuery(rows)));
+    }
+    page.elapsedMs = timer.elapsed();
+    return page;
 }
 
 Run runWithTaskFromQuery(const QSqlQuery &q)

@@ -7,6 +7,7 @@
 #include "model/statssample.h"
 #include "model/session.h"
 
+class QSqlDatabase;
 class QSqlQuery;
 
 namespace Yard {
@@ -28,6 +29,10 @@ QString runSelectSql();
 /// The WHERE condition (without WHERE) of runSelectSql() for needs_attention runs `filter`
 /// matches; `binds` gets its values in order.
 QString needsAttentionWhere(const NeedsAttentionFilter &filter, QVariantList *binds);
+/// A page of needs_attention runs on `db` (what is written), newest first below `before`
+/// (0 = from the newest), with how many `filter` matches in all (SPEC U5).
+AttentionPage needsAttentionPage(QSqlDatabase db, const NeedsAttentionFilter &filter,
+                                 RunId before, int limit);
 /// Reads a row of runSelectSql(): the run, and its task when it is one.
 Run runWithTaskFromQuery(const QSqlQuery &q);
 

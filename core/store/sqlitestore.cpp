@@ -182,6 +182,11 @@ Expected<StoredState> SqliteStore::loadState()
     noteHighestRunId(state);
     state.maxSessionId = q.value(1).toLongLong();
     state.maxMessageId = q.value(2).toLongLong();
+    if (!q.exec(u"SELECT count(*) FROM runs LEFT JOIN tasks ON tasks.run_id = runs.id "
+                "WHERE runs.state = 'needs_attention' AND coalesce(tasks.acknowledged_at, 0) = 0"_s)
+        || !q.next())
+        return fail(u"needs_attention runs"_s);
+    state.needsAttentionOpen = q.value(0).toInt();
     return state;
 }
 
@@ -303,6 +308,11 @@ QVector<RunId> SqliteStore::needsAttentionRuns(const NeedsAttentionFilter &filte
     }
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+AttentionPage SqliteStore::needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit)
+{
+    return SqliteRows::needsAttentionPage(connection(), filter, before, limit);
 }
 
 std::optional<Run> SqliteStore::loadRun(RunId id)

@@ -36,6 +36,7 @@ public:
     Expected<MessageList> loadMessages(SessionId id) override;
     std::optional<Run> loadRun(RunId id) override;
     QVector<RunId> needsAttentionRuns(const NeedsAttentionFilter &filter) override;
+    AttentionPage needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit) override;
 
     WriterStats writerStats() const;
     /// Caps the database file at about `bytes` (0 = no cap, the default); beyond it writes fail

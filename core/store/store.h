@@ -32,6 +32,7 @@ struct StoredState
     QHash<QString, QString> settings;
     QVector<LaneSetting> lanes;
     RunId maxRunId = 0;
+    int needsAttentionOpen = 0; ///< needs_attention runs no operator acknowledged yet
     SessionId maxSessionId = 0;
     MessageId maxMessageId = 0;
 };
@@ -98,6 +99,16 @@ public:
     virtual QVector<RunId> needsAttentionRuns(const NeedsAttentionFilter &filter)
     {
         Q_UNUSED(filter);
+        return {};
+    }
+    /// A page of needs_attention runs, newest first below `before` (0 = from the newest), with
+    /// how many `filter` matches in all (SPEC U5). For consoles without a StoreReader (the
+    /// in-memory store); SQLite answers from what is written.
+    virtual AttentionPage needsAttentionPage(const NeedsAttentionFilter &filter, RunId before, int limit)
+    {
+        Q_UNUSED(filter);
+        Q_UNUSED(before);
+        Q_UNUSED(limit);
         return {};
     }
 

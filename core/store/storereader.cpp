@@ -87,6 +87,7 @@ StoreReader::StoreReader(const QString &path, QObject *parent)
     , m_path(path)
 {
     qRegisterMetaType<Yard::RunPage>();
+    qRegisterMetaType<Yard::AttentionPage>();
     qRegisterMetaType<Yard::Run>();
     qRegisterMetaType<Yard::MessageList>();
     qRegisterMetaType<Yard::StatsSeries>();
@@ -297,6 +298,17 @@ quint64 StoreReader::requestAudit(int limit)
                 log.append(SqliteRows::auditFromQuery(q));
         }
         Q_EMIT auditReady(id, log);
+    });
+    return id;
+}
+
+quint64 StoreReader::requestNeedsAttention(const NeedsAttentionFilter &filter, RunId before, int limit)
+{
+    const quint64 id = m_nextRequest++;
+    post([this, id, filter, before, limit](Worker &w) {
+        AttentionPage page = SqliteRows::needsAttentionPage(w.db(), filter, before, limit);
+        page.request = id;
+        Q_EMIT needsAttentionReady(page);
     });
     return id;
 }

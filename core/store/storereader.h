@@ -42,6 +42,9 @@ public:
     quint64 requestHistory(TimeMs from, TimeMs to, int resolutionMs);
     /// The newest `limit` audit entries, newest first.
     quint64 requestAudit(int limit);
+    /// needs_attention runs `filter` matches, newest first below `before` (0 = from the newest),
+    /// with how many match in all (SPEC U5).
+    quint64 requestNeedsAttention(const NeedsAttentionFilter &filter, RunId before, int limit);
 
     /// Builds the WHERE clause for a filter (exposed for tests). Values go to `binds`.
     static QString whereClause(const RunFilter &filter, QVariantList *binds);
@@ -52,6 +55,7 @@ Q_SIGNALS:
     void messagesReady(quint64 request, Yard::SessionId session, const Yard::MessageList &messages);
     void historyReady(quint64 request, const Yard::StatsSeries &samples);
     void auditReady(quint64 request, const Yard::AuditLog &entries);
+    void needsAttentionReady(const Yard::AttentionPage &page);
 
 private:
     class Worker;
