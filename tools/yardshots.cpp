@@ -10,6 +10,10 @@
 #include "models/runsmodel.h"
 #include "views/eventsview.h"
 #include "operatoractions.h"
+#include "models/attentionmodel.h"
+#include "models/cyclesmodel.h"
+#include "views/attentionview.h"
+#include "views/cyclesview.h"
 
 #include "engine/scheduler.h"
 #include "store/storereader.h"
@@ -55,6 +59,9 @@ int main(int argc, char **argv)
     QTemporaryDir dir;
     Yard::SchedulerOptions options;
     options.databasePath = dir.filePath(u"shots.db"_s);
+    // A fast ladder, so Needs attention and Cycles have something to show after the warm-up.
+    options.engine.cycle.intervalMs = 1000;
+    options.engine.cycle.thresholds.minQueuedAgeMs = 5000;
     auto scheduler = Yard::Scheduler::open(options).value();
     Yard::StoreReader reader(options.databasePath);
     Yard::Ui::MainWindow window(scheduler.get(), &reader, u"operator"_s);
@@ -104,7 +111,21 @@ int main(int argc, char **argv)
     window.showView(u"events"_s);
     shoot(u"events"_s);
     window.showView(u"attention"_s);
+    Yard::Ui::AttentionView *attention = window.attentionView();
+    attention->model()->reload();
+    wait(500);
+    if (attention->model()->rowCount() > 0)
+        attention->table()->selectRow(0);
     shoot(u"needs-attention"_s);
+    window.showView(u"cycles"_s);
+    Yard::Ui::CyclesView *cycles = window.cyclesView();
+    for (int r = 0; r < cycles->model()->rowCount(); ++r) {
+        if (cycles->model()->index(r, Yard::Ui::CyclesModel::NeedsAttention).data().toInt() > 0) {
+            cycles->table()->selectRow(r);
+            break;
+        }
+    }
+    shoot(u"cycles"_s);
     window.actions()->pause(u"maintenance window: upgrading the agent runtime"_s);
     window.showView(u"overview"_s);
     wait(800);

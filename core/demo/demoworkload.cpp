@@ -21,19 +21,47 @@ struct Persona
     QueueMode mode;
     int maxConcurrent;
     int contextTokens; ///< small on purpose: transcripts fill it within minutes (throttle, SPEC Q6)
+    const char16_t *capabilities; ///< comma-separated: what its sessions can claim (SPEC D3)
 };
 
 // Agents with their own habits, so sessions look and behave differently.
 const Persona kPersonas[] = {
-    {u"coder", u"main", QueueMode::Queue, 1, 1200},
-    {u"reviewer", u"main", QueueMode::Collect, 1, 1500},
-    {u"planner", u"main", QueueMode::Followup, 1, 2000},
-    {u"researcher", u"subagent", QueueMode::Queue, 2, 900},
-    {u"tester", u"subagent", QueueMode::Queue, 2, 1200},
-    {u"support", u"main", QueueMode::Interrupt, 1, 1500},
-    {u"swarm", u"team", QueueMode::Queue, 3, 700},
-    {u"scheduler", u"cron", QueueMode::Queue, 1, 3000},
+    {u"coder", u"main", QueueMode::Queue, 1, 1200, u"python,git"},
+    {u"reviewer", u"main", QueueMode::Collect, 1, 1500, u"git,review"},
+    {u"planner", u"main", QueueMode::Followup, 1, 2000, u"planning"},
+    {u"researcher", u"subagent", QueueMode::Queue, 2, 900, u"web,search"},
+    {u"tester", u"subagent", QueueMode::Queue, 2, 1200, u"python,ci"},
+    {u"support", u"main", QueueMode::Interrupt, 1, 1500, u"crm"},
+    {u"swarm", u"team", QueueMode::Queue, 3, 700, u"python,web"},
+    {u"scheduler", u"cron", QueueMode::Queue, 1, 3000, u"ops"},
 };
+
+struct DemoTask
+{
+    const char16_t *what;
+    const char16_t *capabilities;
+    const char16_t *owner;
+    double weight;
+};
+
+// Tasks for the mechanical cycle (SPEC D3–D6): most are claimed by a capable session within a
+// cycle; "gpu" work has no session until the ladder spawns one from the "trainer" template; no
+// one covers "fpga", so those climb the whole ladder to Needs attention within minutes.
+const DemoTask kTasks[] = {
+    {u"Fix the flaky integration test", u"python,ci", u"", 0.22},
+    {u"Review the dependency bump", u"git,review", u"", 0.16},
+    {u"Collect sources on vector indexes", u"web,search", u"", 0.16},
+    {u"Draft the Q3 migration plan", u"planning", u"", 0.10},
+    {u"Answer the escalated ticket", u"crm", u"support", 0.10},
+    {u"Rotate the staging certificates", u"ops", u"", 0.08},
+    {u"Fine-tune the ranking model", u"gpu,python", u"", 0.12},
+    {u"Synthesise the FPGA bitstream", u"fpga", u"", 0.06},
+};
+
+QStringList split(const char16_t *list)
+{
+    return QString::fromUtf16(list).split(u',', Qt::SkipEmptyParts);
+}
 
 const char16_t *const kPrompts[] = {
     u"Summarise the failing build and propose a fix",
@@ -81,6 +109,8 @@ void DemoWorkload::start()
         spec.agent = QString::fromUtf16(p.agent);
         spec.lane = QString::fromUtf16(p.lane);
         spec.channel = i % 3 == 0 ? u"slack"_s : u"console"_s;
+        spec.capabilities = split(p.capabilities);
+        spec.claims = true; // woken for a task, it claims it (SPEC D3)
         spec.queueOverride.mode = p.mode;
         spec.queueOverride.maxConcurrent = p.maxConcurrent;
         spec.queueOverride.debounceMs = p.mode == QueueMode::Collect ? 1500 : 300;
@@ -88,6 +118,13 @@ void DemoWorkload::start()
         if (s)
             m_sessions.append(s->id);
     }
+    // Workers the starvation ladder can spawn (SPEC D6), unless the configuration has its own.
+    if (m_engine->agentTemplates().isEmpty())
+        m_engine->setAgentTemplates({{u"trainer"_s, {u"gpu"_s, u"python"_s}}, {u"analyst"_s, {u"sql"_s, u"web"_s}}});
+    // Cycles every 5 s instead of 15 s, so the ladder is visible within minutes; an interval the
+    // operator chose is kept.
+    if (m_engine->cycleInterval() == CycleOptions{}.intervalMs)
+        m_engine->setCycleInterval(m_options.cycleIntervalMs);
     m_running = true;
     m_lastCron = m_engine->clock()->now();
     m_timer = m_engine->clock()->callAfter(kTickMs, [this] { m_engine->batch([this] { tick(); }); });
@@ -98,6 +135,9 @@ void DemoWorkload::stop()
     if (!m_running)
         return;
     m_running = false;
+    for (const auto &[sid, until] : std::as_const(m_prompting))
+        m_engine->setSessionActivity(sid, SessionState::Active, false);
+    m_prompting.clear();
     m_engine->clock()->cancel(m_timer);
     m_timer = 0;
 }
@@ -146,13 +186,50 @@ void DemoWorkload::tick()
     m_taskDebt += m_options.tasksPerSecond * wave * kTickMs / 1000.0;
     while (m_taskDebt >= 1) {
         m_taskDebt -= 1;
-        RunSubmission sub;
+        if (unit(m_rng) < 0.5) {
+            // Free background work straight to a lane.
+            RunSubmission sub;
+            sub.handler = u"simulate"_s;
+            sub.lane = unit(m_rng) < 0.6 ? u"team"_s : u"subagent"_s;
+            sub.input = u"background task"_s;
+            sub.priority = unit(m_rng) < 0.7 ? Priority::Low : Priority::Normal;
+            sub.payloadJson = payload(4000, 0.6);
+            m_engine->submitRun(sub);
+            continue;
+        }
+        // A task a capable session must claim.
+        double pick = unit(m_rng);
+        const DemoTask *task = &kTasks[0];
+        for (const DemoTask &t : kTasks) {
+            task = &t;
+            if ((pick -= t.weight) < 0)
+                break;
+        }
+        TaskSubmission sub;
         sub.handler = u"simulate"_s;
-        sub.lane = unit(m_rng) < 0.6 ? u"team"_s : u"subagent"_s;
-        sub.input = u"background task"_s;
-        sub.priority = unit(m_rng) < 0.7 ? Priority::Low : Priority::Normal;
-        sub.payloadJson = payload(4000, 0.6);
-        m_engine->submitRun(sub);
+        sub.lane = u"subagent"_s;
+        sub.input = QString::fromUtf16(task->what);
+        sub.priority = unit(m_rng) < 0.2 ? Priority::High : Priority::Normal;
+        sub.payloadJson = payload(3000, 0.5);
+        sub.needs.capabilities = split(task->capabilities);
+        sub.needs.owner = QString::fromUtf16(task->owner);
+        sub.needs.channel = unit(m_rng) < 0.34 ? u"slack"_s : u"console"_s;
+        m_engine->submitTask(sub);
+    }
+    // Agents are sometimes busy talking to their user: not woken meanwhile (SPEC S1).
+    for (qsizetype i = m_prompting.size() - 1; i >= 0; --i) {
+        if (m_prompting[i].second <= now) {
+            m_engine->setSessionActivity(m_prompting[i].first, SessionState::Active, false);
+            m_prompting.remove(i);
+        }
+    }
+    if (unit(m_rng) < 0.04) {
+        const SessionId sid = m_sessions[int(m_rng() % quint32(m_sessions.size()))];
+        const Session *s = m_engine->sessions().find(sid);
+        if (s && s->state == SessionState::Active && !s->prompting) {
+            m_engine->setSessionActivity(sid, SessionState::Active, true);
+            m_prompting.append({sid, now + 3000 + TimeMs(m_rng() % 5000)});
+        }
     }
     if (now - m_lastCron >= m_options.cronEveryMs) {
         m_lastCron = now;

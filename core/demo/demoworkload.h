@@ -27,6 +27,7 @@ public:
         double messagesPerSecond = 20;
         double tasksPerSecond = 3;
         int cronEveryMs = 5000;
+        int cycleIntervalMs = 5000; ///< used when the cycle runs at its default interval
         double failureRate = 0.08;
         double hangRate = 0.004;
         quint32 seed = 20261123;
@@ -49,6 +50,7 @@ private:
     Options m_options;
     std::mt19937 m_rng;
     QVector<SessionId> m_sessions;
+    QVector<std::pair<SessionId, TimeMs>> m_prompting; ///< sessions talking to their user, until
     Clock::TimerId m_timer = 0;
     TimeMs m_lastCron = 0;
     double m_messageDebt = 0;

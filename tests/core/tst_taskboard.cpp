@@ -3,6 +3,7 @@
 // claim does, what the lease sweep does with a run whose worker went silent, and the cycle's
 // wake and ladder wired to the engine, all on a virtual clock.
 #include "eventrecorder.h"
+#include "tempdatabase.h"
 #include "recordingstore.h"
 #include "testengine.h"
 
@@ -10,6 +11,7 @@
 #include "engine/sessionmanager.h"
 #include "engine/submission.h"
 #include "store/runquery.h"
+#include "store/sqlitestore.h"
 
 #include <QTest>
 
@@ -31,6 +33,9 @@ private Q_SLOTS:
     void theSweepRunsWhilePaused();
     void aCycleWakesAClaimingSessionWhichClaims();
     void theLadderEndsInNeedsAttentionAndOperatorsResolveIt();
+    void needsAttentionRunsStayActionableInMemory();
+    void bulkActionsActOnWhatTheFilterMatchedUpToTheCountedRun();
+    void theOpenCountIsRestoredFromTheDatabase();
 };
 
 namespace {
@@ -56,6 +61,24 @@ SessionId makeSession(TestEngine &t, const QString &key, const QStringList &caps
     if (!s)
         qFatal("createSession: %s", qPrintable(s.error().toString()));
     return s->id;
+}
+
+/// Runs cycles until every waiting task that no one can take is marked needs_attention.
+void climbTheLadder(TestEngine &t)
+{
+    t.advance(2000); // past the minimum queued age the tests set
+    for (int i = 0; i < 10; ++i) {
+        if (!t.engine->runCycleNow())
+            qFatal("runCycleNow refused");
+        t.runUntilIdle();
+    }
+}
+
+EngineOptions ladderOptions()
+{
+    EngineOptions o = options();
+    o.cycle.thresholds.minQueuedAgeMs = 1000;
+    return o;
 }
 
 RunId task(TestEngine &t, const QStringList &caps, const QString &workspace = {},
@@ -274,6 +297,107 @@ void tst_TaskBoard::theLadderEndsInNeedsAttentionAndOperatorsResolveIt()
     // Cancel works on a stored needs_attention run only.
     AttentionOutcome cancelLive = t.engine->resolveAttention(AttentionAction::Cancel, {r}, {}, u"op"_s, {});
     QCOMPARE(cancelLive.failed, 1);
+}
+
+void tst_TaskBoard::needsAttentionRunsStayActionableInMemory()
+{
+    // The memory store keeps no runs, but an operator must still be able to act on these.
+    TestEngine t(ladderOptions());
+    const RunId cuda = task(t, {u"cuda"_s}, u"lab"_s);
+    const RunId fpga1 = task(t, {u"fpga"_s});
+    const RunId fpga2 = task(t, {u"fpga"_s});
+    climbTheLadder(t);
+    QCOMPARE(t.engine->needsAttentionOpen(), 3);
+    NeedsAttentionFilter all;
+    AttentionPage page = t.engine->needsAttentionPage(all, 0, 10);
+    QCOMPARE(page.total, 3);
+    QCOMPARE(page.unacknowledged, 3);
+    QCOMPARE(page.rows.size(), 3);
+    QCOMPARE(page.rows.first().id, fpga2); // newest first
+    QCOMPARE(page.rows.first().wakeCount, 10);
+    QVERIFY(page.rows.first().spawnUnresolvable);
+    QVERIFY(page.rows.first().diagnostic.contains(u"without a claim after 10 escalation cycles"_s));
+    // Paging: two, then the rest below the last id.
+    page = t.engine->needsAttentionPage(all, 0, 2);
+    QVERIFY(page.more);
+    page = t.engine->needsAttentionPage(all, page.rows.last().id, 2);
+    QCOMPARE(page.rows.size(), 1);
+    QCOMPARE(page.rows.first().id, cuda);
+    QVERIFY(!page.more);
+    NeedsAttentionFilter lab;
+    lab.workspace = u"lab"_s;
+    QCOMPARE(t.engine->needsAttentionPage(lab, 0, 10).total, 1);
+
+    // Acknowledge: still listed, no longer open.
+    QCOMPARE(t.engine->resolveAttention(AttentionAction::Acknowledge, {cuda}, {}, u"op"_s, u"known: no lab GPU"_s).done, 1);
+    QCOMPARE(t.engine->needsAttentionOpen(), 2);
+    NeedsAttentionFilter open;
+    open.includeAcknowledged = false;
+    page = t.engine->needsAttentionPage(open, 0, 10);
+    QCOMPARE(page.total, 2);
+    QCOMPARE(t.engine->needsAttentionPage(all, 0, 10).rows.last().acknowledgement, u"known: no lab GPU"_s);
+
+    // Cancel everything that requires fpga: both, in one audited action.
+    NeedsAttentionFilter fpga;
+    fpga.capability = u"FPGA"_s; // names match whatever their case
+    const AttentionOutcome cancelled = t.engine->resolveAttention(AttentionAction::Cancel, {}, fpga, u"op"_s, u"no board"_s);
+    QCOMPARE(cancelled.done, 2);
+    QCOMPARE(t.events->outcomeOf(fpga1), EventType::RunCancelled);
+    QCOMPARE(t.events->outcomeOf(fpga2), EventType::RunCancelled);
+    QCOMPARE(t.engine->needsAttentionOpen(), 0);
+    QCOMPARE(t.engine->needsAttentionPage(all, 0, 10).total, 1);
+
+    // Requeue the acknowledged one: it waits for a claim again and leaves the list.
+    QCOMPARE(t.engine->resolveAttention(AttentionAction::Requeue, {cuda}, {}, u"op"_s, {}).done, 1);
+    QCOMPARE(t.engine->waitingTasks(), 1);
+    QCOMPARE(t.engine->needsAttentionPage(all, 0, 10).total, 0);
+    QCOMPARE(t.engine->needsAttentionOpen(), 0);
+}
+
+void tst_TaskBoard::bulkActionsActOnWhatTheFilterMatchedUpToTheCountedRun()
+{
+    TestEngine t(ladderOptions());
+    task(t, {u"fpga"_s});
+    task(t, {u"fpga"_s});
+    climbTheLadder(t);
+    const AttentionPage counted = t.engine->needsAttentionPage({}, 0, 10);
+    QCOMPARE(counted.total, 2);
+    // Another one lands after the operator read "2" and before they confirmed.
+    const RunId late = task(t, {u"fpga"_s});
+    climbTheLadder(t);
+    QCOMPARE(t.engine->needsAttentionOpen(), 3);
+    NeedsAttentionFilter f;
+    f.upTo = counted.rows.first().id;
+    const AttentionOutcome o = t.engine->resolveAttention(AttentionAction::Cancel, {}, f, u"op"_s, u"cleanup"_s);
+    QCOMPARE(o.done, 2);
+    QCOMPARE(t.events->ofRun(late).last().type, EventType::RunNeedsAttention); // untouched
+    QCOMPARE(t.engine->needsAttentionOpen(), 1);
+}
+
+void tst_TaskBoard::theOpenCountIsRestoredFromTheDatabase()
+{
+    TempDatabase dir;
+    RunId first = 0;
+    {
+        TestEngine t(ladderOptions(), SqliteStore::open(dir.path()).value());
+        first = task(t, {u"fpga"_s});
+        task(t, {u"fpga"_s});
+        task(t, {u"fpga"_s});
+        climbTheLadder(t);
+        QCOMPARE(t.engine->needsAttentionOpen(), 3);
+        QCOMPARE(t.engine->resolveAttention(AttentionAction::Acknowledge, {first}, {}, u"op"_s, u"seen"_s).done, 1);
+        bool done = false;
+        t.engine->shutdown(0, [&] { done = true; });
+        t.runUntilIdle();
+        QVERIFY(done);
+    }
+    TestEngine again(ladderOptions(), SqliteStore::open(dir.path()).value());
+    QCOMPARE(again.engine->needsAttentionOpen(), 2);
+    const AttentionPage page = again.engine->needsAttentionPage({}, 0, 10);
+    QCOMPARE(page.total, 3);
+    QCOMPARE(page.unacknowledged, 2);
+    QCOMPARE(page.rows.last().id, first);
+    QCOMPARE(page.rows.last().acknowledgedBy, u"op"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_TaskBoard)

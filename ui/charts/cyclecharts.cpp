@@ -93,6 +93,13 @@ CycleCharts::CycleCharts(QWidget *parent)
     m_wakes->setAccessibleName(tr("Wakes chart: attempted, succeeded and failed wakes per cycle"));
     m_escalation->setAccessibleName(
         tr("Escalation chart: recovered leases, starved runs and runs marked needs attention per cycle"));
+    for (QCustomPlot *plot : {m_wakes, m_escalation}) {
+        // Counts per cycle: whole numbers only on the value axis.
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>(new QCPAxisTickerFixed);
+        ticker->setTickStep(1);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        plot->yAxis->setTicker(ticker);
+    }
     addGraphs(m_wakes, kWakeSeries);
     addGraphs(m_escalation, kEscalationSeries);
     for (QCustomPlot *plot : {m_wakes, m_escalation}) {

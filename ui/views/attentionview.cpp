@@ -137,13 +137,13 @@ AttentionView::AttentionView(const Console &console, QWidget *parent)
 
     // Filters: what the list shows is what "all matching" acts on.
     auto *filters = new QHBoxLayout;
-    m_capability->setPlaceholderText(tr("Capability (e.g. gpu)"));
+    m_capability->setPlaceholderText(tr("Capability"));
     m_capability->setAccessibleName(tr("Capability filter"));
     m_capability->setClearButtonEnabled(true);
     m_workspace->setPlaceholderText(tr("Workspace"));
     m_workspace->setAccessibleName(tr("Workspace filter"));
     m_workspace->setClearButtonEnabled(true);
-    m_search->setPlaceholderText(tr("Search diagnostic and input  ( / )"));
+    m_search->setPlaceholderText(tr("Search diagnostic and input"));
     m_search->setAccessibleName(tr("Needs attention search"));
     m_search->setClearButtonEnabled(true);
     m_showAcknowledged->setChecked(true);
@@ -253,8 +253,7 @@ void AttentionView::applySnapshot(const EngineSnapshot &snapshot)
     m_model->setNow(snapshot.time);
     // Runs were marked, or dealt with (by anyone): load the list again.
     if (snapshot.needsAttentionOpen != m_loadedOpen) {
-        if (m_loadedOpen >= 0)
-            m_reloadDelay->start();
+        m_reloadDelay->start();
         m_loadedOpen = snapshot.needsAttentionOpen;
     }
 }

@@ -106,11 +106,15 @@ CyclesView::CyclesView(const Console &console, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->setAccessibleName(tr("Recent cycles"));
-    m_table->setColumnWidth(CyclesModel::Number, 60);
-    m_table->setColumnWidth(CyclesModel::Time, 75);
-    m_table->setColumnWidth(CyclesModel::Took, 75);
-    for (int c = CyclesModel::Pending; c < CyclesModel::Note; ++c)
-        m_table->setColumnWidth(c, c == CyclesModel::Wakes ? 80 : 72);
+    // Numbers are short: each column is as wide as its title, so the note stays in view.
+    for (int c = 0; c < CyclesModel::Note; ++c) {
+        const QString title = m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+        const int minimum = c == CyclesModel::Time ? fontMetrics().horizontalAdvance(u"00:00:00"_s)
+                            : c == CyclesModel::Took ? fontMetrics().horizontalAdvance(u"000.0 ms"_s)
+                            : c == CyclesModel::Wakes ? fontMetrics().horizontalAdvance(u"000 / 000"_s)
+                                                      : 0;
+        m_table->setColumnWidth(c, qMax(minimum, fontMetrics().horizontalAdvance(title)) + 18);
+    }
     m_detail->setAccessibleName(tr("Selected cycle"));
     m_detail->setOpenLinks(false);
     m_detail->setPlaceholderText(tr("Select a cycle to see which runs it selected, recovered and escalated."));

@@ -58,7 +58,8 @@ OverviewView::OverviewView(const Console &console, QWidget *parent)
     m_queued = makeTile(tr("Queued"), tr("Accepted runs waiting in session queues or for a lane slot"));
     m_done = makeTile(tr("Done / min"), tr("Runs completed in the last 60 seconds"));
     m_failed = makeTile(tr("Failed / min"), tr("Runs failed in the last 60 seconds"));
-    m_attention = makeTile(tr("Needs attention"), tr("Runs the scheduler could not get claimed; see the Needs attention tab"));
+    m_attention = makeTile(tr("Needs attention"), tr("Tasks no session claimed after the whole starvation ladder, not yet acknowledged; see the Needs "
+                              "attention tab (Ctrl+4)"));
     m_state = makeTile(tr("Scheduler"), tr("Running, paused or draining"));
     for (const Tile *t : {&m_running, &m_queued, &m_done, &m_failed, &m_attention, &m_state})
         tiles->addWidget(t->frame);
@@ -179,7 +180,9 @@ void OverviewView::applySnapshot(const EngineSnapshot &s)
     m_queued.value->setText(QString::number(s.queued));
     m_done.value->setText(QString::number(done));
     m_failed.value->setText(QString::number(failed));
-    m_attention.value->setText(u"0"_s);
+    m_attention.value->setText(QString::number(s.needsAttentionOpen));
+    m_attention.value->setStyleSheet(
+        s.needsAttentionOpen ? u"color: %1"_s.arg(Theme::color(Theme::Role::Warning).name()) : QString());
     QString state = tr("Running");
     QColor color = Theme::color(Theme::Role::Completed);
     if (s.draining) {
