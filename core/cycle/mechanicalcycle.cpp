@@ -232,12 +232,12 @@ QVector<WakeTarget> MechanicalCycle::select(const TaskIndex &index, const QVecto
         }
     }
     auto matches = [&](int profile, const TaskRequirements &needs) {
-        CycleSession probe = *profileOf[size_t(profile)];
-        probe.state = SessionState::Active;
-        probe.prompting = false;
-        probe.busy = false;
-        return WakeSelector::isEligible(probe, needs);
+        return WakeSelector::fits(*profileOf[size_t(profile)], needs);
     };
+
+    std::vector<std::vector<int>> candidatesOf(profileOf.size()); // idle sessions by profile
+    for (size_t c = 0; c < candidates.size(); ++c)
+        candidatesOf[size_t(candidateProfile[c])].push_back(int(c));
 
     const std::vector<TaskIndex::GroupId> groups = index.groups();
     std::vector<GroupSessions> groupSessions(groups.size());
@@ -251,11 +251,18 @@ QVector<WakeTarget> MechanicalCycle::select(const TaskIndex &index, const QVecto
             compatible[size_t(p)] = matches(p, group.needs) ? 1 : 0;
             anyOpen = anyOpen || compatible[size_t(p)];
         }
+        // The idle sessions of every compatible profile, in wake order (candidates are).
         GroupSessions &gs = groupSessions[g];
-        for (size_t c = 0; c < candidates.size(); ++c) {
-            if (compatible[size_t(candidateProfile[c])])
-                gs.eligible.push_back(int(c));
+        int lists = 0;
+        for (int p : openProfiles) {
+            if (!compatible[size_t(p)] || candidatesOf[size_t(p)].empty())
+                continue;
+            const std::vector<int> &of = candidatesOf[size_t(p)];
+            gs.eligible.insert(gs.eligible.end(), of.begin(), of.end());
+            ++lists;
         }
+        if (lists > 1)
+            std::sort(gs.eligible.begin(), gs.eligible.end());
         if (gs.eligible.empty()) {
             // No idle session may take any run of this set: each is a no-match; when no open
             // session could take it even once idle, it is unclaimable until one is spawned.
@@ -284,6 +291,7 @@ QVector<WakeTarget> MechanicalCycle::select(const TaskIndex &index, const QVecto
     const StarvationThresholds &t = m_options.thresholds;
     std::vector<char> woken(candidates.size(), 0);
     QVector<WakeTarget> targets;
+    targets.reserve(qsizetype(candidates.size())); // one wake per session, unless runs starve
     while (!heap.empty()) {
         std::pop_heap(heap.begin(), heap.end(), later);
         GroupWalk walk = heap.back();

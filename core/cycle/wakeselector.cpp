@@ -9,6 +9,11 @@ bool isEligible(const CycleSession &session, const TaskRequirements &needs)
 {
     if (session.state != SessionState::Active || session.prompting || session.busy)
         return false;
+    return fits(session, needs);
+}
+
+bool fits(const CycleSession &session, const TaskRequirements &needs)
+{
     if (session.workspace != needs.workspace) // global work needs a session without a workspace
         return false;
     if (session.channel != needs.channel)
@@ -35,9 +40,12 @@ void sortRuns(QVector<CycleRun> &runs)
 
 void sortSessions(QVector<CycleSession> &sessions)
 {
-    std::sort(sessions.begin(), sessions.end(), [](const CycleSession &a, const CycleSession &b) {
+    const auto before = [](const CycleSession &a, const CycleSession &b) {
         return a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id;
-    });
+    };
+    // Sources usually list them in creation order already: checking is cheaper than moving them.
+    if (!std::is_sorted(sessions.cbegin(), sessions.cend(), before))
+        std::sort(sessions.begin(), sessions.end(), before);
 }
 
 } // namespace Yard::WakeSelector

@@ -13,6 +13,9 @@ namespace WakeSelector {
 /// workspace (global work needs a session without one) and channel, is the task's owner agent
 /// if it names one, and has every capability the task requires.
 bool isEligible(const CycleSession &session, const TaskRequirements &needs);
+/// The same without the session's momentary state (active, prompting, busy): what it could
+/// take once idle.
+bool fits(const CycleSession &session, const TaskRequirements &needs);
 
 /// Runs by priority, then queued time, then id.
 void sortRuns(QVector<CycleRun> &runs);

@@ -142,6 +142,7 @@ Error RunControl::requeueRun(RunId id)
     }
     bool sessionGone = false;
     RunRecord *run = revive(std::move(*stored), &sessionGone); // a gone session: it runs free
+    run->details().revived = true;
     if (!m_p.resolver->requeue(run, EventType::RunRecovered, ErrorCode::None, u"requeued by operator"_s)) {
         m_p.runs->destroy(run);
         return Error::make(ErrorCode::InvalidTransition, u"run %1 cannot be requeued"_s.arg(id));
@@ -186,6 +187,7 @@ Error RunControl::resolveAttention(RunId id, AttentionAction action, const QStri
     }
     bool sessionGone = false;
     RunRecord *run = revive(std::move(*stored), &sessionGone);
+    run->details().revived = true;
     const QString why = note.trimmed().isEmpty() ? u"cancelled by operator"_s : note.trimmed();
     if (!m_p.resolver->finish(run, RunState::Cancelled, ErrorCode::RunCancelled, why)) {
         m_p.runs->destroy(run);

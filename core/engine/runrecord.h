@@ -31,6 +31,9 @@ struct RunDetail
     ErrorCode errorCode = ErrorCode::None;
     std::unique_ptr<TaskInfo> task; ///< set for tasks (SPEC D3): requirements, lease, budget
     int boardGroup = -1;            ///< AwaitingClaim: its TaskIndex group
+    /// Revived from its stored row (an operator's requeue or cancel): its rows are written even
+    /// by a store that keeps no runs, which kept this one because it needed attention.
+    bool revived = false;
 };
 
 /// The engine's live view of a run that has not been resolved yet, or whose handler is still

@@ -67,8 +67,9 @@ bool RunResolver::allowed(const RunRecord *run, RunState to)
 
 void RunResolver::persist(RunRecord *run)
 {
-    // A store that keeps no runs still keeps tasks that may need an operator (SPEC D8).
-    if (!m_persist && !run->task())
+    // A store that keeps no runs still keeps the runs an operator must act on (SPEC D8), until
+    // the operator has.
+    if (!m_persist && run->state != RunState::NeedsAttention && !(run->detail && run->detail->revived))
         return;
     m_store->append(RunUpsert{run->toRun(m_handlers.name(run->handler), m_lanes.at(run->lane).name(),
                                          m_time.now()),
