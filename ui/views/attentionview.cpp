@@ -6,6 +6,7 @@
 #include "models/attentionmodel.h"
 #include "operatoractions.h"
 #include "widgets/confirmdialog.h"
+#include "widgets/listtable.h"
 
 #include "engine/enginestatus.h"
 
@@ -161,15 +162,8 @@ AttentionView::AttentionView(const Console &console, QWidget *parent)
     connect(m_showAcknowledged, &QCheckBox::toggled, this, &AttentionView::applyFilter);
 
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setHighlightSections(false);
+    setUpListTable(m_table, QAbstractItemView::ExtendedSelection, tr("Runs that need attention"));
     m_table->horizontalHeader()->setSectionResizeMode(AttentionModel::Diagnostic, QHeaderView::Stretch);
-    m_table->setAccessibleName(tr("Runs that need attention"));
     for (auto [col, w] : {std::pair{AttentionModel::Id, 70}, {AttentionModel::Tier, 150}, {AttentionModel::Wakes, 55},
                           {AttentionModel::Age, 90}, {AttentionModel::Capabilities, 150},
                           {AttentionModel::Workspace, 110}, {AttentionModel::Acknowledged, 160}})

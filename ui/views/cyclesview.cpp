@@ -6,6 +6,7 @@
 #include "models/cyclesmodel.h"
 #include "operatoractions.h"
 #include "theme.h"
+#include "widgets/listtable.h"
 
 #include "engine/enginestatus.h"
 
@@ -97,15 +98,8 @@ CyclesView::CyclesView(const Console &console, QWidget *parent)
     layout->addWidget(m_errors);
 
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    setUpListTable(m_table, QAbstractItemView::SingleSelection, tr("Recent cycles"));
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->setAccessibleName(tr("Recent cycles"));
     // Numbers are short: each column is as wide as its title, so the note stays in view.
     for (int c = 0; c < CyclesModel::Note; ++c) {
         const QString title = m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();

@@ -3,6 +3,7 @@
 
 #include "models/eventsmodel.h"
 #include "models/sessionsmodel.h"
+#include "widgets/listtable.h"
 
 #include "store/storereader.h"
 
@@ -72,13 +73,8 @@ EventsView::EventsView(const Console &console, SessionsModel *sessions, QWidget 
     connect(m_text, &QLineEdit::textChanged, m_filter, &EventsFilter::setText);
 
     m_table->setModel(m_filter);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    setUpListTable(m_table, QAbstractItemView::ExtendedSelection, tr("Events"));
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAccessibleName(tr("Events"));
     for (auto [col, w] : {std::pair{EventsModel::Time, 100}, {EventsModel::Type, 150}, {EventsModel::Run, 70},
                           {EventsModel::Session, 160}, {EventsModel::Lane, 80}, {EventsModel::Code, 120}})
         m_table->setColumnWidth(col, w);

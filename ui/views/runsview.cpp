@@ -6,6 +6,7 @@
 #include "operatoractions.h"
 #include "rundetail.h"
 #include "widgets/confirmdialog.h"
+#include "widgets/listtable.h"
 
 #include "engine/enginestatus.h"
 #include "store/storereader.h"
@@ -132,15 +133,8 @@ RunsView::RunsView(const Console &console, SessionsModel *sessions, QWidget *par
     layout->addWidget(m_newRuns);
 
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    setUpListTable(m_table, QAbstractItemView::ExtendedSelection, tr("Runs"));
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->setAccessibleName(tr("Runs"));
     for (auto [col, w] : {std::pair{RunsModel::Id, 70}, {RunsModel::State, 100}, {RunsModel::Session, 170},
                           {RunsModel::Lane, 80}, {RunsModel::Priority, 85}, {RunsModel::Handler, 80},
                           {RunsModel::Attempt, 40}, {RunsModel::Queued, 75}, {RunsModel::Duration, 110}})

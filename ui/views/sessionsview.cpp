@@ -5,6 +5,7 @@
 #include "operatoractions.h"
 #include "sessiondetail.h"
 #include "widgets/confirmdialog.h"
+#include "widgets/listtable.h"
 #include "widgets/queueconfigdialog.h"
 
 #include "engine/enginestatus.h"
@@ -63,12 +64,7 @@ SessionsView::SessionsView(const Console &console, SessionsModel *model, QWidget
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(SessionsModel::Key, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setHighlightSections(false);
+    setUpListTable(m_table, QAbstractItemView::SingleSelection, tr("Sessions"));
     // Column sizes, again after every reset (a reset recreates the header sections).
     auto sizeColumns = [this] {
         QHeaderView *h = m_table->horizontalHeader();
