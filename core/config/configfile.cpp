@@ -75,11 +75,31 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
     for (auto it = lanes.begin(); it != lanes.end(); ++it) {
         if (it.key().trimmed().isEmpty())
             return fail(u"lanes: a lane needs a name"_s);
-        const std::optional<qint64> v = integer(it.value(), 1, kMaxLaneLimit);
+        // A number of slots, or {"limit": slots, "preempt_grace_ms": ms}.
+        QJsonValue limit = it.value();
+        if (it.value().isObject()) {
+            const QJsonObject lane = it.value().toObject();
+            for (auto k = lane.begin(); k != lane.end(); ++k) {
+                if (k.key() != u"limit" && k.key() != u"preempt_grace_ms")
+                    return fail(u"unknown setting \"lanes.%1.%2\" (known: limit, preempt_grace_ms)"_s.arg(
+                        it.key(), k.key()));
+            }
+            if (lane.contains(u"preempt_grace_ms"_s)) {
+                const std::optional<qint64> g = integer(lane.value(u"preempt_grace_ms"_s), 1, 3'600'000);
+                if (!g)
+                    return fail(u"lanes.%1.preempt_grace_ms must be a whole number of milliseconds from 1 "
+                                "to 3600000, not %2"_s.arg(it.key(), written(lane.value(u"preempt_grace_ms"_s))));
+                result.lanePreemptGraceMs.insert(it.key(), int(*g));
+            }
+            if (!lane.contains(u"limit"_s))
+                continue;
+            limit = lane.value(u"limit"_s);
+        }
+        const std::optional<qint64> v = integer(limit, 1, kMaxLaneLimit);
         if (!v)
             return fail(u"lanes.%1 must be a whole number of slots from 1 to %2, not %3"_s.arg(it.key())
                             .arg(kMaxLaneLimit)
-                            .arg(written(it.value())));
+                            .arg(written(limit)));
         result.laneLimits.insert(it.key(), int(*v));
     }
     if (root.contains(u"queue"_s)) {

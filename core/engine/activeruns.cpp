@@ -2,6 +2,7 @@
 #include "activeruns.h"
 
 #include "handlertable.h"
+#include "preemption.h"
 #include "laneset.h"
 #include "runrecord.h"
 #include "runresolver.h"
@@ -151,8 +152,31 @@ void ActiveRuns::continueAfter(RunRecord *run, qint64 delayMs)
     });
 }
 
+bool ActiveRuns::interrupt(RunRecord *run)
+{
+    RunTicket *t = run->ticketIfAny();
+    if (!t)
+        return false;
+    if (run->stage == RunRecord::Stage::Executing) {
+        t->interrupted.store(true, std::memory_order_release);
+        return true;
+    }
+    if (run->stage != RunRecord::Stage::BetweenSteps || t->stepTimer == 0)
+        return false;
+    // Its next step is due later; take it now, so it can yield within the grace period.
+    t->interrupted.store(true, std::memory_order_release);
+    m_p.timers->cancel(t->stepTimer);
+    t->stepTimer = 0;
+    --m_betweenSteps;
+    ++t->step;
+    dispatchStep(run);
+    return true;
+}
+
 void ActiveRuns::yielded(RunRecord *run)
 {
+    if (m_preemption)
+        m_preemption->yielded(run);
     RunTicket *t = run->ticket;
     if (t->noReschedule) {
         end(run, RunState::Completed, ErrorCode::None, u"stopped on interrupt (no reschedule)"_s);

@@ -21,6 +21,7 @@ class RunTable;
 class RunTicket;
 class SessionChanges;
 class SessionManager;
+class Preemption;
 class TaskBoard;
 class TurnClock;
 class TurnTimers;
@@ -91,6 +92,12 @@ public:
     // Leases (SPEC D2) ---------------------------------------------------------------------------
     /// Where tasks go back to (a yield) and whose leases every step renews. Not owning.
     void setTaskBoard(TaskBoard *board) { m_board = board; }
+    /// Told when a run gives its slot back on an interrupt. Not owning.
+    void setPreemption(Preemption *preemption) { m_preemption = preemption; }
+    /// Asks a running run to yield (SPEC P2): its handler sees isInterrupted(). A run waiting
+    /// between steps is woken at once to see it. False if the run has no step to take (a worker
+    /// that went silent, a run already returning).
+    bool interrupt(RunRecord *run);
     /// Calls fn(RunRecord *, RunTicket *) for every run holding a ticket (executing, between
     /// steps, or returning after it was resolved): at most as many as there are slots.
     template<typename Fn>
@@ -123,6 +130,7 @@ private:
 
     Parts m_p;
     TaskBoard *m_board = nullptr;
+    Preemption *m_preemption = nullptr;
     std::vector<RunTicket *> m_freeTickets;
     std::vector<RunTicket *> m_allTickets; ///< Owning.
     std::vector<RunTicket *> m_started;

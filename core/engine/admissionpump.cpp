@@ -32,7 +32,7 @@ void AdmissionPump::enqueue(RunRecord *run)
 
 void AdmissionPump::withdraw(RunRecord *run)
 {
-    m_lanes.at(run->lane).withdrawn();
+    m_lanes.at(run->lane).withdrawn(run->priority);
     run->stage = RunRecord::Stage::WithdrawnFromLane;
 }
 
@@ -95,7 +95,7 @@ void AdmissionPump::pumpLane(int index)
             heldBack.push_back(entry);
             continue;
         }
-        lane.taken();
+        lane.taken(run->priority);
         lane.acquire();
         run->holdsSlot = true;
         for (AdmissionGate *gate : m_gates)

@@ -429,6 +429,12 @@ Error Engine::setLanePaused(const QString &name, bool paused)
     return d->settings.setLanePaused(name, paused);
 }
 
+Error Engine::setLanePreemptGrace(const QString &name, int ms)
+{
+    Turn turn(this);
+    return d->settings.setLanePreemptGrace(name, ms);
+}
+
 void Engine::setPreExecuteHook(PreExecuteHook hook)
 {
     if (!hook) {

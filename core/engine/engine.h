@@ -122,6 +122,9 @@ public:
 
     Error setLaneLimit(const QString &name, int limit);
     Error setLanePaused(const QString &name, bool paused);
+    /// How long an interrupted run of this lane has to yield before it is left to finish
+    /// (SPEC P2); 0 = the default (EngineOptions::preemptGraceMs). Stored with the lane.
+    Error setLanePreemptGrace(const QString &name, int ms);
     void setPreExecuteHook(PreExecuteHook hook);
     void setTokenEstimator(TokenEstimator estimator);
     /// Context window (tokens) of an agent, live (SPEC Q6).

@@ -68,6 +68,10 @@ struct EngineOptions
     int drainTimeoutMs = 60'000;
     /// Lane limits from the config file (SPEC L1); environment and operator changes win.
     QHash<QString, int> laneLimits;
+    /// Preemption (SPEC P2): how long an interrupted run has to yield, by default and per lane
+    /// (from the config file; operator changes are stored with the lane and win).
+    int preemptGraceMs = 100;
+    QHash<QString, int> lanePreemptGraceMs;
     int sessionCacheCapacity = 100;
     CycleOptions cycle;
     QVector<AgentTemplate> agentTemplates;

@@ -25,6 +25,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
               executor, &inbox, &hook})
     , pump(lanes, runs, &active)
     , pause(time, events, store, lanes)
+    , preemption({&time, &timers, &lanes, &runs, &active, &handlers, &events, &counters, &pause, &options})
     , storeHealth({inboxTarget, this, store, &pause, &events, &audit, &durability})
     , drain(timers, events, pause, [this] { return lanes.running(); })
     , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
@@ -53,10 +54,17 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
         lanes.define(it.key(), it.value());
     configError = lanes.applyEnvironment();
+    for (auto it = options.lanePreemptGraceMs.cbegin(); it != options.lanePreemptGraceMs.cend(); ++it) {
+        if (lanes.find(it.key()) < 0)
+            lanes.define(it.key(), 0);
+        lanes.at(lanes.find(it.key())).setPreemptGraceMs(it.value());
+    }
     active.setTaskBoard(&board);
+    active.setPreemption(&preemption);
     // The order of the gates is the order they are asked in.
     pump.addGate(&shutdown);
     pump.addGate(&pause);
+    pump.addGate(&preemption);
     intake.addGate(&shutdown);
     intake.addGate(&storeHealth);
     intake.addGate(&drain);
@@ -88,6 +96,7 @@ void EngineParts::endTurn()
     // turn (all of them, for inline executors) are handled at the current instant.
     do {
         pump.pump();
+        preemption.check();
         active.dispatchStarted();
     } while (reports.read());
     drain.check();

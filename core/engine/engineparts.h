@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "laneset.h"
 #include "pausecontrol.h"
+#include "preemption.h"
 #include "runcontrol.h"
 #include "runresolver.h"
 #include "runtable.h"
@@ -100,6 +101,7 @@ public:
     ActiveRuns active;
     AdmissionPump pump;
     PauseControl pause;
+    Preemption preemption;
     StoreHealth storeHealth;
     DrainMonitor drain;
     SessionQueues queues;

@@ -49,6 +49,8 @@ struct EngineCounters
     quint64 merged = 0;
     quint64 rejected = 0;
     quint64 invalidTransitions = 0; ///< state changes the D1 table refused (a bug if ever > 0)
+    quint64 preemptions = 0;        ///< runs that yielded their slot to interactive or urgent work
+    quint64 preemptionsRefused = 0; ///< interrupted runs that did not yield within the grace period
     quint64 turns = 0;        ///< engine turns (outermost calls) so far
     qint64 longestTurnNs = 0; ///< the longest single turn, monotonic time
 };

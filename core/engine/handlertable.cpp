@@ -55,4 +55,10 @@ void HandlerTable::refresh()
     }
 }
 
+bool HandlerTable::preemptible(quint16 id)
+{
+    const Handler *h = handler(id);
+    return !h || h->preemptible();
+}
+
 } // namespace Yard

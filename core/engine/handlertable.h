@@ -31,6 +31,8 @@ public:
     const QString &name(quint16 id) const { return m_entries[id].name; }
     /// The handler for an id, or nullptr when none is registered for its type.
     Handler *handler(quint16 id);
+    /// Runs of this type may be interrupted for urgent work (unknown types may).
+    bool preemptible(quint16 id);
     int count() const { return int(m_entries.size()); }
 
 private:

@@ -181,6 +181,7 @@ Expected<SubmitReceipt> Intake::submitMessage(const MessageRequest &request)
                                request.priority, request.submittedAt, request.payloadJson);
     if (!run)
         return Error::make(ErrorCode::StoreFailed, u"no run id could be reserved from the store"_s);
+    run->preemptible = request.preemptible;
     MessageId messageId = 0;
     Expected<RunId> id = enqueue(run, queue.value(), &request, &messageId);
     if (!id)
@@ -212,6 +213,7 @@ Expected<RunId> Intake::submitRun(const RunSubmission &submission)
                                submission.submittedAt, submission.payloadJson);
     if (!run)
         return Error::make(ErrorCode::StoreFailed, u"no run id could be reserved from the store"_s);
+    run->preemptible = submission.preemptible;
     if (queue)
         return enqueue(run, queue, nullptr, nullptr);
     m_p.resolver->accepted(run);
@@ -240,6 +242,7 @@ Expected<RunId> Intake::submitTask(const TaskSubmission &submission)
         return Error::make(ErrorCode::StoreFailed, u"no run id could be reserved from the store"_s);
     if (submission.maxAttempts > 0)
         run->maxAttempts = quint16(submission.maxAttempts);
+    run->preemptible = submission.preemptible;
     auto task = std::make_unique<TaskInfo>();
     task->needs = submission.needs;
     task->needs.capabilities.removeDuplicates();

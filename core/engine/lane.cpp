@@ -33,6 +33,8 @@ void Lane::push(Priority priority, TimeMs queuedAt, RunId runId, RunRecord *owne
     m_heap.push_back(Entry{key, runId, owner});
     std::push_heap(m_heap.begin(), m_heap.end(), std::greater<Entry>());
     ++m_pending;
+    if (isUrgent(priority))
+        ++m_pendingUrgent;
 }
 
 Lane::Entry Lane::popCandidate()
@@ -58,6 +60,9 @@ LaneStats Lane::stats() const
     s.pending = m_pending;
     s.paused = m_paused;
     s.started = m_started;
+    s.preemptGraceMs = m_graceMs;
+    s.preemptions = m_preemptions;
+    s.preemptionsRefused = m_preemptionsRefused;
     return s;
 }
 

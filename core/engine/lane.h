@@ -22,6 +22,9 @@ struct LaneStats
     int pending = 0; ///< runs admitted by their session, waiting for a slot
     bool paused = false;
     quint64 started = 0; ///< cumulative runs given a slot
+    int preemptGraceMs = 0;            ///< how long an interrupted run has to yield; 0 = default
+    quint64 preemptions = 0;           ///< runs that yielded their slot to urgent work
+    quint64 preemptionsRefused = 0;    ///< runs that did not yield within the grace period
     double utilisation() const { return limit > 0 ? double(active) / limit : 0.0; }
 };
 
@@ -70,11 +73,30 @@ public:
             fn(e.owner);
         m_heap.clear();
         m_pending = 0;
+        m_pendingUrgent = 0;
     }
     /// A waiting entry's run was withdrawn; its entry is skipped when it surfaces.
-    void withdrawn() { --m_pending; }
+    void withdrawn(Priority priority)
+    {
+        --m_pending;
+        if (isUrgent(priority))
+            --m_pendingUrgent;
+    }
     /// A valid candidate was taken: it no longer waits.
-    void taken() { --m_pending; }
+    void taken(Priority priority)
+    {
+        --m_pending;
+        if (isUrgent(priority))
+            --m_pendingUrgent;
+    }
+    /// Waiting interactive or urgent runs: what may preempt (SPEC P2).
+    int pendingUrgent() const { return m_pendingUrgent; }
+    static bool isUrgent(Priority p) { return p <= Priority::Urgent; }
+
+    /// How long an interrupted run has to yield; 0 = the engine's default.
+    int preemptGraceMs() const { return m_graceMs; }
+    void setPreemptGraceMs(int ms) { m_graceMs = qMax(0, ms); }
+    void countPreemption(bool yielded) { ++(yielded ? m_preemptions : m_preemptionsRefused); }
 
     void acquire()
     {
@@ -86,6 +108,8 @@ public:
     LaneStats stats() const;
     /// Priority of the best waiting candidate (it may be withdrawn), for preemption decisions.
     std::optional<Priority> bestWaitingPriority() const;
+    /// The best waiting candidate (it may be withdrawn); hasCandidates() first.
+    const Entry &bestWaiting() const { return m_heap.front(); }
 
 private:
     QString m_name;
@@ -93,7 +117,11 @@ private:
     int m_limit;
     int m_active = 0;
     int m_pending = 0;
+    int m_pendingUrgent = 0;
+    int m_graceMs = 0;
     quint64 m_started = 0;
+    quint64 m_preemptions = 0;
+    quint64 m_preemptionsRefused = 0;
     quint16 m_id;
     bool m_paused = false;
 };

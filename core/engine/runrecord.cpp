@@ -25,6 +25,7 @@ Run RunRecord::toRun(const QString &handlerName, const QString &laneName, TimeMs
     r.createdAt = createdAt();
     r.startedAt = startedAt;
     r.updatedAt = now;
+    r.preemptible = preemptible;
     if (isTerminal(state))
         r.finishedAt = now;
     if (const RunDetail *d = detail.get()) {
@@ -58,6 +59,8 @@ void RunRecord::assignFrom(Run &&run)
     maxAttempts = quint16(qBound(1, run.maxAttempts, 0xFFFF));
     priority = run.priority;
     state = run.state;
+    preemptible = run.preemptible;
+    preempt = Preempt::None;
     const bool cold = run.messageId || !run.input.isEmpty() || !run.payloadJson.isEmpty()
                       || !run.savedState.isEmpty() || !run.result.isEmpty() || !run.error.isEmpty()
                       || !run.progressText.isEmpty() || !run.log.isEmpty() || run.progress > 0

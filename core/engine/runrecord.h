@@ -71,8 +71,17 @@ struct alignas(64) RunRecord
     Priority priority = Priority::Normal;
     RunState state = RunState::Queued;
     Stage stage = Stage::SessionQueued;
+    /// Where a preemption of this run stands (SPEC P2).
+    enum class Preempt : quint8 {
+        None,    ///< not asked
+        Pending, ///< interrupted; its grace period runs
+        Refused, ///< did not yield within the grace period: it runs to completion, never asked again
+    };
+
     bool holdsSlot = false;
     bool keysChanged = false; ///< session, lane or priority differ from the stored row (revived)
+    bool preemptible = true;  ///< the run (and its handler) may be interrupted for urgent work
+    Preempt preempt = Preempt::None;
 
     RunDetail &details()
     {

@@ -102,7 +102,7 @@ Error SettingsControl::changeLane(const QString &name, const std::function<QStri
                                                           name, m_p.lanes->names().join(u", "_s)));
     Lane &lane = m_p.lanes->at(index);
     const QString text = change(lane);
-    m_p.store->append(LaneUpsert{name, lane.limit(), lane.isPaused()});
+    m_p.store->append(LaneUpsert{name, lane.limit(), lane.isPaused(), lane.preemptGraceMs()});
     Event e = m_p.events->make(EventType::LaneChanged);
     e.lane = lane.id();
     e.value = lane.limit();
@@ -127,6 +127,18 @@ Error SettingsControl::setLanePaused(const QString &name, bool paused)
     return changeLane(name, [paused](Lane &lane) {
         lane.setPaused(paused);
         return paused ? u"paused"_s : u"resumed"_s;
+    });
+}
+
+Error SettingsControl::setLanePreemptGrace(const QString &name, int ms)
+{
+    if (ms < 0 || ms > 3'600'000)
+        return Error::make(ErrorCode::InvalidRequest,
+                           u"a grace period must be from 0 (the default) to 3600000 ms, not %1"_s.arg(ms));
+    return changeLane(name, [this, ms](Lane &lane) {
+        lane.setPreemptGraceMs(ms);
+        return ms > 0 ? u"preemption grace %1 ms"_s.arg(ms)
+                      : u"preemption grace: the default (%1 ms)"_s.arg(m_p.options->preemptGraceMs);
     });
 }
 

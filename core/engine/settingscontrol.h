@@ -49,6 +49,8 @@ public:
 
     Error setLaneLimit(const QString &name, int limit);
     Error setLanePaused(const QString &name, bool paused);
+    /// How long an interrupted run of this lane has to yield (SPEC P2); 0 = the default.
+    Error setLanePreemptGrace(const QString &name, int ms);
 
 private:
     Error changeSession(SessionId id, EventType type, const std::function<void(Session &)> &change,

@@ -38,8 +38,11 @@ Error StartupRestore::restore()
     for (const LaneSetting &l : std::as_const(state.lanes)) {
         m_p.lanes->define(l.name, l.limit);
         const int index = m_p.lanes->find(l.name);
-        if (index >= 0)
+        if (index >= 0) {
             m_p.lanes->at(index).setPaused(l.paused);
+            if (l.preemptGraceMs > 0)
+                m_p.lanes->at(index).setPreemptGraceMs(l.preemptGraceMs);
+        }
     }
     if (state.settings.contains(kQueueDefaultsKey)) {
         const auto o = QueueConfigOverride::fromJson(

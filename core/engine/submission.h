@@ -22,6 +22,8 @@ struct MessageRequest
     QString handler; ///< empty = EngineOptions::messageHandler
     QString lane;    ///< empty = the session's lane
     Priority priority = Priority::Normal;
+    /// false: never interrupted to make room for interactive or urgent work (SPEC P2).
+    bool preemptible = true;
     QByteArray payloadJson;
     TimeMs submittedAt = 0; ///< when the sender sent it (stale detection); 0 = now
 };
@@ -35,6 +37,8 @@ struct RunSubmission
     QByteArray payloadJson;
     QString lane;
     Priority priority = Priority::Normal;
+    /// false: never interrupted to make room for interactive or urgent work (SPEC P2).
+    bool preemptible = true;
     TimeMs submittedAt = 0;
 };
 
@@ -46,6 +50,8 @@ struct TaskSubmission
     QByteArray payloadJson;
     QString lane;
     Priority priority = Priority::Normal;
+    /// false: never interrupted to make room for interactive or urgent work (SPEC P2).
+    bool preemptible = true;
     TaskRequirements needs;
     int maxAttempts = 0; ///< 0 = the default (3)
     TimeMs submittedAt = 0;

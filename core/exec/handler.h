@@ -15,6 +15,9 @@ public:
     virtual ~Handler() = default;
     /// Executes (a step of) the run. Exceptions fail the run with their message (SPEC Q10).
     virtual Outcome run(RunContext &context) = 0;
+    /// False: runs of this type are never interrupted to make room for interactive or urgent
+    /// work (SPEC P2), e.g. a handler that cannot stop halfway.
+    virtual bool preemptible() const { return true; }
 };
 
 } // namespace Yard

@@ -44,6 +44,7 @@ struct Run
     QString progressText;
     QString log; ///< newest 64 KiB of the handler's log lines
     RunId retryOf = 0; ///< operator retry: the run this one repeats
+    bool preemptible = true; ///< may be interrupted for interactive or urgent work (SPEC P2)
     /// Set for tasks (SPEC D3): runs that wait for a capable session to claim them.
     std::optional<TaskInfo> task;
 

@@ -27,7 +27,7 @@ void MemoryStore::submit(MutationBatch &&batch, quint64 seq)
                     else
                         m_settings.insert(v.key, v.value);
                 } else if constexpr (std::is_same_v<T, LaneUpsert>) {
-                    m_lanes.insert(v.name, LaneSetting{v.name, v.limit, v.paused});
+                    m_lanes.insert(v.name, LaneSetting{v.name, v.limit, v.paused, v.preemptGraceMs});
                 } else if constexpr (std::is_same_v<T, RunUpsert>) {
                     // Only what an operator must still act on is kept.
                     if (v.run.state == RunState::NeedsAttention)

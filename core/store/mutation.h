@@ -52,6 +52,7 @@ struct LaneUpsert
     QString name;
     int limit = 0;
     bool paused = false;
+    int preemptGraceMs = 0; ///< 0 = the default
 };
 
 struct AuditInsert

@@ -142,6 +142,12 @@ const QList<QStringList> &migrations()
                 acknowledgement TEXT NOT NULL DEFAULT '',
                 acknowledged_at INTEGER NOT NULL DEFAULT 0))"_s,
         },
+        // v6: preemption (SPEC P2): runs that may not be interrupted, and each lane's grace
+        // period (0 = the default).
+        {
+            u"ALTER TABLE runs ADD COLUMN preemptible INTEGER NOT NULL DEFAULT 1"_s,
+            u"ALTER TABLE lanes ADD COLUMN preempt_grace_ms INTEGER NOT NULL DEFAULT 0"_s,
+        },
     };
     return list;
 }

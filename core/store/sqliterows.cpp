@@ -29,7 +29,8 @@ const char16_t kMessageColumns[] = u"id, session_id, role, content, metadata, cr
 const char16_t kRunColumns[] =
     u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
     u"payload, result, error_code, error, created_at, queued_at, started_at, finished_at, "
-    u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log, retry_of";
+    u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log, retry_of, "
+    u"preemptible";
 
 const char16_t kTaskColumns[] =
     u"run_id, capabilities, workspace, channel, owner, lease_owner, lease_expires_at, wake_count, "
@@ -149,6 +150,7 @@ Run runFromQuery(const QSqlQuery &q)
     r.progressText = q.value(23).toString();
     r.log = q.value(24).toString();
     r.retryOf = q.value(25).toLongLong();
+    r.preemptible = q.value(26).toBool();
     return r;
 }
 
@@ -273,7 +275,7 @@ AttentionPage needsAttentionPage(QSqlDatabase db, const NeedsAttentionFilter &fi
 Run runWithTaskFromQuery(const QSqlQuery &q)
 {
     Run r = runFromQuery(q);
-    constexpr int kFirstTaskColumn = 26;
+    constexpr int kFirstTaskColumn = 27;
     if (!q.value(kFirstTaskColumn).isNull()) {
         TaskInfo t;
         taskFromQuery(q, kFirstTaskColumn, &t);
@@ -417,6 +419,7 @@ void bindRun(SqliteStatement &q, const Run &r)
     q.bindText(23, r.progressText, kBorrowed);
     q.bindText(24, r.log, kBorrowed);
     q.bind(25, r.retryOf);
+    q.bind(26, int(r.preemptible));
 }
 
 QString messageInsertSql()

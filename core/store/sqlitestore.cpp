@@ -169,10 +169,11 @@ Expected<StoredState> SqliteStore::loadState()
         return fail(u"settings"_s);
     while (q.next())
         state.settings.insert(q.value(0).toString(), q.value(1).toString());
-    if (!q.exec(u"SELECT name, max_concurrency, paused FROM lanes ORDER BY name"_s))
+    if (!q.exec(u"SELECT name, max_concurrency, paused, preempt_grace_ms FROM lanes ORDER BY name"_s))
         return fail(u"lanes"_s);
     while (q.next())
-        state.lanes.append(LaneSetting{q.value(0).toString(), q.value(1).toInt(), q.value(2).toBool()});
+        state.lanes.append(LaneSetting{q.value(0).toString(), q.value(1).toInt(), q.value(2).toBool(),
+                                       q.value(3).toInt()});
     if (!q.exec(u"SELECT (SELECT coalesce(max(id), 0) FROM runs), "
                 "(SELECT coalesce(max(id), 0) FROM sessions), "
                 "(SELECT coalesce(max(id), 0) FROM messages)"_s)

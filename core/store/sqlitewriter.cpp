@@ -296,7 +296,8 @@ bool SqliteWriter::prepare(QSqlDatabase &db, Statements &st)
         && st.settingSet.prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s)
         && st.settingDelete.prepare(u"DELETE FROM settings WHERE key = ?"_s)
         && st.laneUpsert.prepare(
-            u"INSERT OR REPLACE INTO lanes (name, max_concurrency, paused) VALUES (?, ?, ?)"_s)
+            u"INSERT OR REPLACE INTO lanes (name, max_concurrency, paused, preempt_grace_ms) "
+              "VALUES (?, ?, ?, ?)"_s)
         && st.auditInsert.prepare(u"INSERT INTO audit_log (time, actor, action, target, reason, "
                                   "details) VALUES (?, ?, ?, ?, ?, ?)"_s)
         && st.secondInsert.prepare(SqliteRows::statsInsertSql(u"stats_seconds"_s))
@@ -395,6 +396,7 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
                         st.laneUpsert.bindValue(0, v.name);
                         st.laneUpsert.bindValue(1, v.limit);
                         st.laneUpsert.bindValue(2, int(v.paused));
+                        st.laneUpsert.bindValue(3, v.preemptGraceMs);
                         exec(st.laneUpsert);
                     } else if constexpr (std::is_same_v<T, AuditInsert>) {
                         SqliteRows::bindAudit(st.auditInsert, v.entry);

@@ -22,6 +22,7 @@ struct LaneSetting
     QString name;
     int limit = 0;
     bool paused = false;
+    int preemptGraceMs = 0; ///< 0 = the default (SPEC P2)
 };
 
 /// Everything the engine needs at start.

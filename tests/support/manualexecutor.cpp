@@ -41,6 +41,21 @@ bool ManualExecutor::isCancelled(RunId id) const
     return false;
 }
 
+bool ManualExecutor::isInterrupted(RunId id) const
+{
+    const RunTicket *t = ticket(id);
+    return t && t->interrupted.load();
+}
+
+RunTicket *ManualExecutor::ticket(RunId id) const
+{
+    for (RunTicket *t : m_held) {
+        if (t->request.runId == id)
+            return t;
+    }
+    return nullptr;
+}
+
 RunTicket *ManualExecutor::take(RunId id)
 {
     for (int i = 0; i < m_held.size(); ++i) {

@@ -25,6 +25,10 @@ public:
     bool isHeld(RunId id) const;
     /// True if the engine flagged the held run as cancelled.
     bool isCancelled(RunId id) const;
+    /// True while the engine asks the held run to yield (SPEC P2).
+    bool isInterrupted(RunId id) const;
+    /// The held run's ticket (to play the worker's part: saved state, noReschedule), or nullptr.
+    RunTicket *ticket(RunId id) const;
 
     /// Reports `outcome` for a held run (as a worker would). Returns false if not held.
     bool finish(RunId id, const Outcome &outcome = Outcome::success());

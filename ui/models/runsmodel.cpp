@@ -14,9 +14,9 @@ namespace Yard::Ui {
 
 namespace {
 
-std::optional<RunState> stateAfter(EventType type)
+std::optional<RunState> stateAfter(const Event &e)
 {
-    switch (type) {
+    switch (e.type) {
     case EventType::RunStarted:
         return RunState::Running;
     case EventType::RunCompleted:
@@ -29,8 +29,10 @@ std::optional<RunState> stateAfter(EventType type)
         return RunState::Cancelled;
     case EventType::RunMerged:
         return RunState::Merged;
-    case EventType::RunRecovered:
     case EventType::RunInterrupted:
+        // A shutdown parks the run (queued); a preemption only asks it to yield (still running).
+        return e.code == ErrorCode::Interrupted ? std::optional(RunState::Queued) : std::nullopt;
+    case EventType::RunRecovered:
     case EventType::RunRescheduled:
         return RunState::Queued;
     case EventType::RunNeedsAttention:
@@ -298,7 +300,7 @@ void RunsModel::applyEvents(const EventBatch &events)
                 ++fresh;
             continue;
         }
-        const std::optional<RunState> state = stateAfter(e.type);
+        const std::optional<RunState> state = stateAfter(e);
         if (!state)
             continue;
         const int row = m_rowOf.value(e.run, -1);
