@@ -140,8 +140,10 @@ std::unique_ptr<Yard::Scheduler> openScheduler(const Options &o)
 {
     Yard::SchedulerOptions options;
     options.databasePath = o.inMemory ? QString() : o.db;
-    const Yard::Error configError =
+    Yard::Error configError =
         Yard::ConfigFile::apply(o.config, options.engine, &options.workerThreads, o.configGiven);
+    if (!configError.isError())
+        configError = Yard::ConfigFile::applyEnvironment(options.engine);
     if (configError.isError()) {
         std::fprintf(stderr, "yardmaster: %s\n", qPrintable(configError.toString()));
         return nullptr;

@@ -60,7 +60,8 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
     if (!doc.isObject())
         return fail(u"the top level must be a JSON object"_s);
     const QJsonObject root = doc.object();
-    static const QStringList kKnown{u"lanes"_s, u"queue"_s, u"context_windows"_s, u"worker_threads"_s,
+    static const QStringList kKnown{u"lanes"_s,  u"queue"_s,           u"context_windows"_s,
+                                    u"worker_threads"_s, u"worker_pools"_s, u"preempt_grace_ms"_s,
                                     u"cycle"_s, u"agent_templates"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (!kKnown.contains(it.key()))
@@ -209,7 +210,67 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
         }
         result.agentTemplates = templates;
     }
+    if (root.contains(u"preempt_grace_ms"_s)) {
+        const std::optional<qint64> g = integer(root.value(u"preempt_grace_ms"_s), 1, 3'600'000);
+        if (!g)
+            return fail(u"preempt_grace_ms must be a whole number of milliseconds from 1 to 3600000, not %1"_s.arg(
+                written(root.value(u"preempt_grace_ms"_s))));
+        result.preemptGraceMs = int(*g);
+    }
+    if (root.contains(u"worker_pools"_s)) {
+        if (!root.value(u"worker_pools"_s).isObject())
+            return fail(u"\"worker_pools\" must be an object like {\"interactive\": 2, \"background\": 8}, not %1"_s.arg(
+                written(root.value(u"worker_pools"_s))));
+        const QJsonObject pools = root.value(u"worker_pools"_s).toObject();
+        for (auto it = pools.begin(); it != pools.end(); ++it) {
+            if (it.key() == u"single_processor") {
+                if (!it.value().isBool())
+                    return fail(u"worker_pools.single_processor must be true or false, not %1"_s.arg(written(it.value())));
+                result.workers.singleProcessor = it.value().toBool();
+                continue;
+            }
+            if (it.key() != u"interactive" && it.key() != u"background")
+                return fail(u"unknown setting \"worker_pools.%1\" (known: interactive, background, single_processor)"_s.arg(
+                    it.key()));
+            const std::optional<qint64> n = integer(it.value(), 0, kMaxWorkerThreads);
+            if (!n)
+                return fail(u"worker_pools.%1 must be a whole number of threads from 0 (sized by itself) to %2, not %3"_s
+                                .arg(it.key())
+                                .arg(kMaxWorkerThreads)
+                                .arg(written(it.value())));
+            (it.key() == u"interactive" ? result.workers.interactive : result.workers.background) = int(*n);
+        }
+    }
     options = result;
+    return {};
+}
+
+Error applyEnvironment(EngineOptions &options)
+{
+    // YARD_INTERACTIVE_WORKERS, YARD_BACKGROUND_WORKERS, YARD_SINGLE_PROCESSOR (SPEC P5): the
+    // environment wins over the file, as for lanes (YARD_LANE_<NAME>).
+    WorkerCapacity workers = options.workers;
+    for (const auto &[name, target] : {std::pair{"YARD_INTERACTIVE_WORKERS", &workers.interactive},
+                                       std::pair{"YARD_BACKGROUND_WORKERS", &workers.background}}) {
+        if (!qEnvironmentVariableIsSet(name))
+            continue;
+        bool ok = false;
+        const QString text = qEnvironmentVariable(name).trimmed();
+        const int n = text.toInt(&ok);
+        if (!ok || n < 0 || n > kMaxWorkerThreads)
+            return Error::make(ErrorCode::InvalidConfig,
+                               u"%1 must be a whole number of threads from 0 (sized by itself) to %2, not \"%3\""_s.arg(
+                                   QString::fromLatin1(name)).arg(kMaxWorkerThreads).arg(text));
+        *target = n;
+    }
+    if (qEnvironmentVariableIsSet("YARD_SINGLE_PROCESSOR")) {
+        const QString text = qEnvironmentVariable("YARD_SINGLE_PROCESSOR").trimmed().toLower();
+        if (text != u"1" && text != u"0" && text != u"true" && text != u"false")
+            return Error::make(ErrorCode::InvalidConfig,
+                               u"YARD_SINGLE_PROCESSOR must be 1 or 0 (true or false), not \"%1\""_s.arg(text));
+        workers.singleProcessor = text == u"1" || text == u"true";
+    }
+    options.workers = workers;
     return {};
 }
 

@@ -84,15 +84,17 @@ void AdmissionPump::pumpLane(int index)
             qCWarning(lcEngine) << "lane entry for run" << entry.runId << "no longer matches its run";
             continue;
         }
-        bool refused = false;
+        const AdmissionGate *refusedBy = nullptr;
         for (const AdmissionGate *gate : m_runGates) {
             if (!gate->admitsRun(*run)) {
-                refused = true;
+                refusedBy = gate;
                 break;
             }
         }
-        if (refused) {
+        if (refusedBy) {
             heldBack.push_back(entry);
+            if (!refusedBy->admitsAfterRefusing(*run))
+                break; // what waits behind it would be refused one by one
             continue;
         }
         lane.taken(run->priority);

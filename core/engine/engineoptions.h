@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cycle/cycletypes.h"
+#include "exec/poolconfig.h"
 #include "model/queueconfig.h"
 #include "model/session.h"
 
@@ -73,6 +74,8 @@ struct EngineOptions
     int preemptGraceMs = 100;
     QHash<QString, int> lanePreemptGraceMs;
     int sessionCacheCapacity = 100;
+    /// Worker pools (SPEC P5): fixed sizes are admission limits too; single-processor mode.
+    WorkerCapacity workers;
     CycleOptions cycle;
     QVector<AgentTemplate> agentTemplates;
 };

@@ -25,7 +25,9 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
               executor, &inbox, &hook})
     , pump(lanes, runs, &active)
     , pause(time, events, store, lanes)
-    , preemption({&time, &timers, &lanes, &runs, &active, &handlers, &events, &counters, &pause, &options})
+    , pools(options.workers)
+    , preemption({&time, &timers, &lanes, &runs, &active, &handlers, &events, &counters, &pause, &options,
+                  &pools})
     , storeHealth({inboxTarget, this, store, &pause, &events, &audit, &durability})
     , drain(timers, events, pause, [this] { return lanes.running(); })
     , queues({&time, &timers, &sessions, &resolver, &runs, &active, &pump, &changes, &events,
@@ -64,6 +66,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     // The order of the gates is the order they are asked in.
     pump.addGate(&shutdown);
     pump.addGate(&pause);
+    pump.addGate(&pools);
     pump.addGate(&preemption);
     intake.addGate(&shutdown);
     intake.addGate(&storeHealth);

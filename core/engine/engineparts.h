@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "laneset.h"
 #include "pausecontrol.h"
+#include "poolgate.h"
 #include "preemption.h"
 #include "runcontrol.h"
 #include "runresolver.h"
@@ -101,6 +102,7 @@ public:
     ActiveRuns active;
     AdmissionPump pump;
     PauseControl pause;
+    PoolGate pools;
     Preemption preemption;
     StoreHealth storeHealth;
     DrainMonitor drain;

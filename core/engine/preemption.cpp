@@ -7,6 +7,7 @@
 #include "handlertable.h"
 #include "laneset.h"
 #include "pausecontrol.h"
+#include "poolgate.h"
 #include "runrecord.h"
 #include "runtable.h"
 #include "turnclock.h"
@@ -39,14 +40,20 @@ void Preemption::started(const RunRecord &run)
     if (m_running.size() <= size_t(run.lane))
         m_running.resize(size_t(run.lane) + 1);
     m_running[run.lane].push_back(run.id);
+    m_byPool[int(m_p.pools->poolOf(run.priority))].push_back(run.id);
 }
 
 void Preemption::freed(const RunRecord &run)
 {
     if (size_t(run.lane) >= m_running.size())
         return;
-    std::vector<RunId> &list = m_running[run.lane];
-    auto it = std::find(list.begin(), list.end(), run.id);
+    remove(m_running[run.lane], run.id);
+    remove(m_byPool[int(m_p.pools->poolOf(run.priority))], run.id);
+}
+
+void Preemption::remove(std::vector<RunId> &list, RunId id)
+{
+    auto it = std::find(list.begin(), list.end(), id);
     if (it == list.end())
         return;
     *it = list.back(); // a lane holds at most its limit: a short scan, no index to keep
@@ -69,34 +76,58 @@ void Preemption::check()
 {
     if (m_p.pause->isPaused())
         return; // nothing would take the slot
-    for (int i = 0; i < m_p.lanes->count() && size_t(i) < m_running.size(); ++i) {
+    // Urgent work waiting for a full lane.
+    int urgentWaiting = 0;
+    RunId forRun = 0;
+    Priority forPriority = Priority::Count;
+    for (int i = 0; i < m_p.lanes->count(); ++i) {
         Lane &lane = m_p.lanes->at(i);
-        if (lane.pendingUrgent() == 0 || lane.hasFreeSlot() || lane.isPaused() || !lane.hasCandidates()
-            || m_running[size_t(i)].empty())
+        if (lane.pendingUrgent() == 0 || lane.isPaused() || !lane.hasCandidates())
             continue;
         const Lane::Entry &best = lane.bestWaiting();
         if (!Lane::isUrgent(best.priority()))
             continue; // the best one waiting is withdrawn; the pump clears it first
-        // At most one interrupt in flight per urgent run waiting here.
-        int inFlight = 0;
-        for (RunId id : m_running[size_t(i)]) {
-            const RunRecord *r = m_p.runs->find(id);
-            inFlight += r && r->preempt == RunRecord::Preempt::Pending;
+        if (lane.hasFreeSlot()) {
+            // Not waiting for its lane: for a full worker pool, maybe (below).
+            urgentWaiting += lane.pendingUrgent();
+            if (best.priority() < forPriority) {
+                forPriority = best.priority();
+                forRun = best.runId;
+            }
+            continue;
         }
-        for (int wanted = lane.pendingUrgent() - inFlight; wanted > 0; --wanted) {
-            RunRecord *v = victim(i, best.priority());
-            if (!v)
-                break;
-            interrupt(i, v, best.runId, best.priority());
-        }
+        if (size_t(i) < m_running.size())
+            preemptAmong(m_running[size_t(i)], lane.pendingUrgent(), best.runId, best.priority());
+    }
+    // Urgent work waiting for a full pool of fixed size (single-processor mode).
+    const WorkerPool pool = m_p.pools->poolOf(Priority::Interactive);
+    if (urgentWaiting > 0 && m_p.pools->isFull(pool))
+        preemptAmong(m_byPool[int(pool)], urgentWaiting, forRun, forPriority);
+}
+
+void Preemption::preemptAmong(const std::vector<RunId> &victims, int waiting, RunId forRun, Priority forPriority)
+{
+    if (victims.empty())
+        return;
+    // At most one interrupt in flight per urgent run waiting.
+    int inFlight = 0;
+    for (RunId id : victims) {
+        const RunRecord *r = m_p.runs->find(id);
+        inFlight += r && r->preempt == RunRecord::Preempt::Pending;
+    }
+    for (int wanted = waiting - inFlight; wanted > 0; --wanted) {
+        RunRecord *v = victim(victims, forPriority);
+        if (!v)
+            break;
+        interrupt(v, forRun, forPriority);
     }
 }
 
-RunRecord *Preemption::victim(int lane, Priority waiting) const
+RunRecord *Preemption::victim(const std::vector<RunId> &victims, Priority waiting) const
 {
     // The lowest priority first; among equals the one that started last (the least work lost).
     RunRecord *best = nullptr;
-    for (RunId id : m_running[size_t(lane)]) {
+    for (RunId id : victims) {
         RunRecord *r = m_p.runs->find(id);
         if (!r || r->preempt != RunRecord::Preempt::None || r->priority <= waiting)
             continue;
@@ -112,12 +143,12 @@ RunRecord *Preemption::victim(int lane, Priority waiting) const
     return best;
 }
 
-void Preemption::interrupt(int lane, RunRecord *v, RunId forRun, Priority forPriority)
+void Preemption::interrupt(RunRecord *v, RunId forRun, Priority forPriority)
 {
     if (!m_p.active->interrupt(v))
         return;
     v->preempt = RunRecord::Preempt::Pending;
-    const int own = m_p.lanes->at(lane).preemptGraceMs();
+    const int own = m_p.lanes->at(v->lane).preemptGraceMs();
     const int grace = own > 0 ? own : m_p.options->preemptGraceMs;
     m_p.events->add(EventType::RunInterrupted, *v, ErrorCode::None,
                     u"interrupted for %1 run %2; %3 ms to yield"_s.arg(priorityName(forPriority)).arg(forRun).arg(grace),

@@ -16,6 +16,7 @@ class ActiveRuns;
 class HandlerTable;
 class LaneSet;
 class PauseControl;
+class PoolGate;
 class RunTable;
 class TurnClock;
 class TurnEvents;
@@ -30,9 +31,12 @@ struct EngineOptions;
 /// runs to completion and is never asked again. The yield only ever comes back from the worker
 /// that ran it, so a run never executes twice at once (seed 003 requeues a copy; we do not).
 ///
-/// Fair: no more interrupts in flight in a lane than interactive or urgent runs wait there, and
-/// interactive or urgent runs are never interrupted. An admission gate only to follow which runs
-/// hold slots; it never refuses one.
+/// The same holds for a worker pool of fixed size that urgent work waits for (single-processor
+/// mode: one worker for every priority).
+///
+/// Fair: no more interrupts in flight in a lane (or pool) than interactive or urgent runs wait
+/// for it, and interactive or urgent runs are never interrupted. An admission gate only to
+/// follow which runs hold slots; it never refuses one.
 class Preemption final : public AdmissionGate
 {
     Q_DISABLE_COPY_MOVE(Preemption)
@@ -50,6 +54,7 @@ public:
         EngineCounters *counters;
         const PauseControl *pause;
         const EngineOptions *options;
+        const PoolGate *pools;
     };
     explicit Preemption(const Parts &parts); ///< Not owning any of them.
     ~Preemption() override;
@@ -68,13 +73,18 @@ public:
 
 private:
     bool isCandidate(const RunRecord &run) const;
-    RunRecord *victim(int lane, Priority waiting) const;
-    void interrupt(int lane, RunRecord *victim, RunId forRun, Priority forPriority);
+    /// Interrupts up to `waiting` minus those in flight among `victims`, for `best`.
+    void preemptAmong(const std::vector<RunId> &victims, int waiting, RunId forRun, Priority forPriority);
+    RunRecord *victim(const std::vector<RunId> &victims, Priority waiting) const;
+    void interrupt(RunRecord *victim, RunId forRun, Priority forPriority);
     void graceOver(RunId run);
+    static void remove(std::vector<RunId> &list, RunId id);
 
     Parts m_p;
     /// Per lane: runs holding a slot that may be interrupted (not urgent, preemptible).
     std::vector<std::vector<RunId>> m_running;
+    /// The same per worker pool (WorkerPool order).
+    std::vector<RunId> m_byPool[2];
 };
 
 } // namespace Yard

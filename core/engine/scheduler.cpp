@@ -4,8 +4,8 @@
 #include "eventcoalescer.h"
 
 #include "demo/demoworkload.h"
-#include "exec/executor.h"
 #include "exec/handlerregistry.h"
+#include "exec/workerpools.h"
 #include "logging.h"
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
@@ -29,7 +29,7 @@ public:
     QObject *anchor = nullptr; ///< lives on the engine thread; target of posts
     // Engine-thread objects:
     Clock *clock = nullptr;
-    PoolExecutor *executor = nullptr;
+    WorkerPools *executor = nullptr;
     Engine *engine = nullptr;
     QTimer *snapshotTimer = nullptr;
     std::unique_ptr<DemoWorkload> demo;
@@ -78,7 +78,9 @@ Expected<std::unique_ptr<Scheduler>> Scheduler::open(SchedulerOptions options)
     Scheduler *self = s.get();
     QMetaObject::invokeMethod(d->anchor, [d, self, &ready, &startError] {
         d->clock = new SystemClock;
-        d->executor = new PoolExecutor(d->options.workerThreads);
+        if (d->options.engine.workers.background <= 0 && d->options.workerThreads > 0)
+            d->options.engine.workers.background = d->options.workerThreads;
+        d->executor = new WorkerPools(d->options.engine.workers, d->options.resources);
         d->engine = new Engine(d->clock, d->store.get(), d->executor, &d->handlers, d->options.engine);
         self->updateEventForwarding();
         startError = d->engine->start();

@@ -3,6 +3,8 @@
 
 #include "engine.h"
 
+#include "exec/poolconfig.h"
+
 #include <QObject>
 #include <QPointer>
 
@@ -18,8 +20,11 @@ struct SchedulerOptions
     /// SQLite database file; empty keeps everything in memory (nothing survives a restart).
     QString databasePath;
     EngineOptions engine;
-    /// Worker threads of the private pool; <= 0 picks a default (see PoolExecutor).
+    /// Worker threads of the background pool; <= 0 lets it size itself (see PoolExecutor).
+    /// Shorthand for engine.workers.background (SPEC P5), which wins when set.
     int workerThreads = 0;
+    /// One resource per worker thread and pool, handed to handlers (SPEC P5).
+    ResourceFactory resources;
     /// How often views get an EngineSnapshot (SPEC E3: at most every 50 ms).
     int snapshotIntervalMs = 100;
     /// Events are delivered in batches at most this often (SPEC E3: <= 20 Hz).

@@ -4,6 +4,7 @@
 #include "runticket.h"
 #include "logging.h"
 #include "spinwait.h"
+#include "poolconfig.h"
 
 #include <QDeadlineTimer>
 #include <QMutex>
@@ -27,8 +28,23 @@ constexpr int kMaxBatch = 32;        ///< tickets of fast handlers a worker take
 constexpr int kReportSlice = 8;      ///< fast runs reported together
 constexpr qint64 kFastNs = 50'000;   ///< handlers averaging below this count as fast
 
-thread_local void *t_resource = nullptr;
-thread_local bool t_resourceMade = false;
+/// The resource of the worker thread this is (SPEC P5): made when the thread first serves runs,
+/// destroyed on the same thread when it ends. A pool's threads are its own, so one thread only
+/// ever holds one pool's resource.
+struct ThreadResource
+{
+    void *resource = nullptr;
+    bool made = false;
+    WorkerPool kind = WorkerPool::Background;
+    std::function<void(void *, WorkerPool)> destroy;
+
+    ~ThreadResource()
+    {
+        if (made && destroy)
+            destroy(resource, kind);
+    }
+};
+thread_local ThreadResource t_resource;
 } // namespace
 
 class PoolExecutor::Private
@@ -40,6 +56,7 @@ public:
 
     QThreadPool pool;
     ResourceFactory factory;
+    WorkerPool kind = WorkerPool::Background;
     int maxWorkers = 64;
     bool sized = false; ///< follows the admitted capacity (no explicit size)
     int eagerWorkers = 1;
@@ -82,14 +99,16 @@ void PoolExecutor::Private::startWorkers(int n)
 
 void PoolExecutor::Private::serve()
 {
-    if (factory && !t_resourceMade) {
-        t_resourceMade = true;
+    if (factory && !t_resource.made) {
         int index;
         {
             QMutexLocker locker(&mutex);
             index = nextWorkerIndex++;
         }
-        t_resource = factory(index);
+        t_resource.kind = kind;
+        t_resource.destroy = factory.destroy;
+        t_resource.resource = factory.create(index, kind);
+        t_resource.made = true;
     }
     QMutexLocker locker(&mutex);
     std::vector<RunTicket *> batch;
@@ -122,7 +141,7 @@ void PoolExecutor::Private::serve()
             timer.start();
             qint64 previous = 0;
             for (RunTicket *t : batch) {
-                t->resource = t_resource;
+                t->resource = t_resource.resource;
                 t->execute();
                 const qint64 now = timer.nsecsElapsed(); // one clock read per run
                 durations.push_back(now - previous);
@@ -210,17 +229,23 @@ void PoolExecutor::Private::monitor()
     }
 }
 
-PoolExecutor::PoolExecutor(int maxThreads, ResourceFactory factory)
+PoolExecutor::PoolExecutor(int maxThreads)
+    : PoolExecutor(maxThreads, ResourceFactory{}, WorkerPool::Background)
+{}
+
+PoolExecutor::PoolExecutor(int maxThreads, const ResourceFactory &factory, WorkerPool kind)
     : d(new Private)
 {
-    d->factory = std::move(factory);
+    d->factory = factory;
+    d->kind = kind;
     d->sized = maxThreads <= 0;
     d->maxWorkers = maxThreads > 0 ? maxThreads : qMax(QThread::idealThreadCount(), 64);
     // The engine thread needs a core of its own: start cores - 1 workers at once, more only
     // when the monitor sees a backlog or a stall.
     d->cores = qMax(1, QThread::idealThreadCount());
     d->eagerWorkers = qBound(1, d->cores - 1, d->maxWorkers);
-    d->pool.setObjectName(QStringLiteral("yard-workers"));
+    d->pool.setObjectName(kind == WorkerPool::Interactive ? QStringLiteral("yard-interactive")
+                                                          : QStringLiteral("yard-workers"));
     d->pool.setMaxThreadCount(d->maxWorkers);
     d->pool.setExpiryTimeout(30'000);
     d->monitorThread = QThread::create([this] { d->monitor(); });

@@ -9,9 +9,8 @@
 namespace Yard {
 
 class RunTicket;
-
-/// Creates one resource per worker thread (SPEC P5), e.g. a SQL connection.
-using ResourceFactory = std::function<void *(int workerIndex)>;
+struct ResourceFactory;
+enum class WorkerPool : quint8;
 
 /// Executes runs the engine has already admitted. It never decides what runs next (SPEC L3).
 class Executor
@@ -42,8 +41,10 @@ class PoolExecutor final : public Executor
 
 public:
     /// maxThreads <= 0 sizes the pool to what the lanes admit (setAdmittedCapacity), at least
-    /// the number of cores.
-    explicit PoolExecutor(int maxThreads = 0, ResourceFactory factory = {});
+    /// the number of cores. Each worker thread gets its own resource from `factory`, made for
+    /// `kind`, and destroyed when the thread ends.
+    explicit PoolExecutor(int maxThreads = 0);
+    PoolExecutor(int maxThreads, const ResourceFactory &factory, WorkerPool kind);
     ~PoolExecutor() override;
 
     void dispatch(const std::vector<RunTicket *> &tickets) override;

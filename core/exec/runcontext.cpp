@@ -5,6 +5,10 @@
 #include "inbox.h"
 #include "runticket.h"
 
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
 namespace Yard {
 
 const RunRequest &RunContext::request() const
@@ -46,6 +50,33 @@ void RunContext::saveState(const QByteArray &state)
 QByteArray RunContext::savedState() const
 {
     return m_ticket.savedState;
+}
+
+void RunContext::saveState(const QJsonObject &state)
+{
+    saveState(QJsonDocument(state).toJson(QJsonDocument::Compact));
+}
+
+std::optional<QJsonObject> RunContext::savedJson(QString *error) const
+{
+    if (m_ticket.savedState.isEmpty())
+        return QJsonObject();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(m_ticket.savedState, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        if (error)
+            *error = parseError.error != QJsonParseError::NoError
+                         ? u"not JSON (%1 at byte %2)"_s.arg(parseError.errorString()).arg(parseError.offset)
+                         : u"JSON, but not an object"_s;
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+Outcome RunContext::restoreFailure(const QString &reason) const
+{
+    return Outcome::failure(u"run %1: cannot restore its saved state: %2"_s.arg(runId()).arg(reason),
+                            ErrorCode::StateUnreadable);
 }
 
 void RunContext::noReschedule()

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "outcome.h"
+
 #include "model/ids.h"
 #include "runrequest.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
+
+#include <optional>
 
 namespace Yard {
 
@@ -41,8 +46,17 @@ public:
 
     /// Saves state for the next step or attempt; persisted with the run (SPEC P3).
     void saveState(const QByteArray &state);
+    /// Saves state as a JSON object (compact).
+    void saveState(const QJsonObject &state);
     /// The state saved by a previous step or attempt; empty if none.
     QByteArray savedState() const;
+    /// The saved state as a JSON object: empty when nothing was saved; nullopt, with `error`
+    /// saying why, when what was saved is not a JSON object. Return restoreFailure() then.
+    std::optional<QJsonObject> savedJson(QString *error = nullptr) const;
+    /// What a handler returns when it cannot restore its saved state (SPEC P3): the run fails
+    /// with state_unreadable, "run N: cannot restore its saved state: <reason>", and is not
+    /// started over from scratch behind the operator's back.
+    Outcome restoreFailure(const QString &reason) const;
     /// Asks not to be re-queued when this interrupted run yields.
     void noReschedule();
 

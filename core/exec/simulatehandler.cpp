@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <stdexcept>
 
 using namespace Qt::StringLiterals;
 
@@ -59,12 +60,24 @@ Outcome SimulateHandler::run(RunContext &context)
     const QJsonObject payload = QJsonDocument::fromJson(context.payloadJson()).object();
     const Plan p = plan(payload, context.runId(), context.attempt());
 
-    // State: {"step": n} — how many steps are done, so a re-queued run resumes where it was.
-    const QJsonObject saved = QJsonDocument::fromJson(context.savedState()).object();
-    int done = saved.value(u"step"_s).toInt(0);
+    if (payload.value(u"throw"_s).toBool(false))
+        throw std::runtime_error("simulated exception in the handler");
 
-    if (context.checkAndConsumeInterrupt())
+    // State: {"step": n} — how many steps are done, so a re-queued run resumes where it was.
+    QString unreadable;
+    const std::optional<QJsonObject> saved = context.savedJson(&unreadable);
+    if (!saved)
+        return context.restoreFailure(unreadable);
+    if (!context.savedState().isEmpty() && payload.value(u"restore"_s).toString() == u"corrupt")
+        return context.restoreFailure(u"simulated unreadable state (restore: corrupt)"_s);
+    int done = saved->value(u"step"_s).toInt(0);
+
+    // Between steps it looks for an interrupt (SPEC P2), unless told to ignore them.
+    if (payload.value(u"yields"_s).toBool(true) && context.checkAndConsumeInterrupt()) {
+        if (payload.value(u"no_reschedule"_s).toBool(false))
+            context.noReschedule();
         return Outcome::yielded();
+    }
     // As if the worker died: no result, no heartbeat; only the lease sweep recovers the run.
     if (payload.value(u"vanish"_s).toBool(false))
         return Outcome::vanished();
@@ -73,12 +86,13 @@ Outcome SimulateHandler::run(RunContext &context)
         if (p.hang)
             return Outcome::continueAfter(kHangStepMs);
         if (p.fail)
-            return Outcome::failure(u"simulated failure after %1 ms"_s.arg(p.totalMs));
+            return Outcome::failure(payload.value(u"error"_s).toString(u"simulated failure after %1 ms"_s.arg(p.totalMs)));
         return Outcome::success(u"simulated reply (%1 ms) to: %2"_s.arg(p.totalMs).arg(
             context.input().left(60)));
     }
     ++done;
-    context.saveState(QJsonDocument(QJsonObject{{u"step"_s, done}}).toJson(QJsonDocument::Compact));
+    if (payload.value(u"save_state"_s).toBool(true))
+        context.saveState(QJsonObject{{u"step"_s, done}});
     context.progress(double(done) / p.steps, u"step %1 of %2"_s.arg(done).arg(p.steps));
     return Outcome::continueAfter(p.totalMs / p.steps);
 }

@@ -17,6 +17,13 @@ namespace Yard {
 ///   fail_p        probability the run fails at its last step (default 0)
 ///   hang_p        probability the run never finishes on its own (default 0)
 ///   seed          mixed into the per-run random stream (default 0)
+///   error         the failure's text
+///   yields        obeys an interrupt between steps (default true); false ignores it (SPEC P2)
+///   no_reschedule when it yields, it ends completed instead of being requeued
+///   save_state    saves {"step": n} after every step (default true), so it resumes there
+///   restore       "corrupt": a state it gets back cannot be read (the run fails, SPEC P3)
+///   throw         the handler throws (SPEC Q10)
+///   vanish        the worker stops reporting, as if it died (only the lease sweep recovers it)
 /// The random stream depends only on run id, attempt and seed, so runs replay identically.
 /// Waiting is done with Outcome::continueAfter, so no worker thread is held while "working".
 class SimulateHandler final : public Handler

@@ -40,6 +40,7 @@ constexpr std::array<CodeInfo, size_t(ErrorCode::Count)> kCodes{{
     {u"invalid_database", u"The database file cannot be used"},
     {u"database_in_use", u"Another running Yardmaster owns the database file"},
     {u"invalid_config", u"A configuration file, environment variable or option is not valid"},
+    {u"state_unreadable", u"The run's saved state could not be restored; the run failed instead of starting over"},
 }};
 
 } // namespace

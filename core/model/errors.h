@@ -39,6 +39,7 @@ enum class ErrorCode : quint8 {
     InvalidDatabase, ///< the database file cannot be used
     DatabaseInUse,   ///< another live process owns the database file
     InvalidConfig,   ///< a configuration file, variable or flag is not valid
+    StateUnreadable, ///< a run's saved state could not be restored (SPEC P3)
     Count
 };
 
