@@ -22,9 +22,10 @@ public:
     /// True if admitsRun() can say no (the pump skips the per-run call otherwise).
     virtual bool perRun() const { return false; }
     /// After admitsRun() refused `run`: may the runs that wait behind it (lower priority, later)
-    /// still start now? Runs wait in priority order, so a gate that would refuse them too says
-    /// no, and the pump stops at once instead of asking each of them.
-    virtual bool admitsAfterRefusing(const RunRecord &run) const { return false; }
+    /// still start now? By default only the refused run is held back. Runs wait in priority
+    /// order, so a gate that would refuse everything behind says no, and the pump stops at once
+    /// instead of asking each of them.
+    virtual bool admitsAfterRefusing(const RunRecord &run) const { return true; }
     /// A run this gate admitted took its slot / gave it back.
     virtual void started(const RunRecord &run) {}
     virtual void freed(const RunRecord &run) {}
