@@ -3,11 +3,13 @@
 // a saturated lane, who is interrupted and when, the grace period, yields, noReschedule, fairness
 // and the runs that are never interrupted.
 #include "eventrecorder.h"
+#include "tempdatabase.h"
 #include "testengine.h"
 
 #include "engine/enginestatus.h"
 #include "exec/runcontext.h"
 #include "exec/runticket.h"
+#include "store/sqlitestore.h"
 
 #include <QTest>
 
@@ -30,6 +32,9 @@ private Q_SLOTS:
     void aRunBetweenStepsIsWokenToYield();
     void theGracePeriodIsPerLane();
     void nothingIsInterruptedWhilePaused();
+    void savedStateSurvivesARestart();
+    void anUnreadableStateFailsTheRunClearly_data();
+    void anUnreadableStateFailsTheRunClearly();
 
 private:
     static EngineOptions options(int mainLimit);
@@ -296,6 +301,78 @@ void tst_Preemption::nothingIsInterruptedWhilePaused()
     t.engine->resume(u"op"_s);
     t.runUntilIdle();
     QVERIFY(t.manual()->isInterrupted(low));
+}
+
+void tst_Preemption::savedStateSurvivesARestart()
+{
+    // A stepping run (the built-in simulate handler: 4 steps) saves its count at every step;
+    // the process dies between steps; the next engine on the same file resumes it from there
+    // (SPEC P3, R1) instead of starting over.
+    TempDatabase dir;
+    RunId id = 0;
+    {
+        TestEngine t(options(1), SqliteStore::open(dir.path()).value());
+        RunSubmission sub;
+        sub.handler = u"simulate"_s;
+        sub.payloadJson = R"({"duration_ms": 4000, "steps": 4, "distribution": "fixed"})";
+        id = t.engine->submitRun(sub).value();
+        t.runUntilIdle();
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(t.manual()->execute(id));
+            t.runUntilIdle();
+            t.advance(1000);
+        }
+        QCOMPARE(t.engine->liveRun(id)->savedState, QByteArray(R"({"step":3})"));
+        QVERIFY(t.store->flush().code == ErrorCode::None);
+        // Dropped without a shutdown, as kill -9 would: nothing after this reaches the file.
+        t.events.reset();
+        t.engine.reset();
+    }
+    TestEngine again(options(1), SqliteStore::open(dir.path()).value());
+    QVERIFY(again.manual()->isHeld(id));
+    QCOMPARE(again.manual()->ticket(id)->savedState, QByteArray(R"({"step":3})"));
+    int steps = 0;
+    for (; steps < 10 && again.manual()->isHeld(id); ++steps) {
+        QVERIFY(again.manual()->execute(id));
+        again.runUntilIdle();
+        again.advance(1000);
+    }
+    QCOMPARE(again.events->outcomeOf(id), EventType::RunCompleted);
+    QCOMPARE(steps, 2); // its fourth step and the finish, not four steps more
+}
+
+void tst_Preemption::anUnreadableStateFailsTheRunClearly_data()
+{
+    QTest::addColumn<QByteArray>("state");
+    QTest::addColumn<QString>("payload");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("not JSON") << QByteArray("\xff{garbage") << u"{}"_s << u"not JSON"_s;
+    QTest::newRow("JSON but not an object") << QByteArray("[1,2]") << u"{}"_s << u"not an object"_s;
+    QTest::newRow("the handler cannot read it") << QByteArray(R"({"step":1})") << uR"({"restore":"corrupt"})"_s
+                                                << u"restore: corrupt"_s;
+}
+
+void tst_Preemption::anUnreadableStateFailsTheRunClearly()
+{
+    QFETCH(QByteArray, state);
+    QFETCH(QString, payload);
+    QFETCH(QString, reason);
+    TestEngine t(options(1));
+    RunSubmission sub;
+    sub.handler = u"simulate"_s;
+    sub.payloadJson = payload.toUtf8();
+    const RunId id = t.engine->submitRun(sub).value();
+    t.runUntilIdle();
+    t.manual()->ticket(id)->savedState = state; // what it gets back on resuming
+    QVERIFY(t.manual()->execute(id));
+    t.runUntilIdle();
+    const QVector<Event> outcomes = t.events->outcomesOf(id);
+    QCOMPARE(outcomes.size(), 1);
+    QCOMPARE(outcomes.first().type, EventType::RunFailed);
+    QCOMPARE(outcomes.first().code, ErrorCode::StateUnreadable);
+    QVERIFY2(outcomes.first().text.startsWith(u"run %1: cannot restore its saved state: "_s.arg(id)),
+             qPrintable(outcomes.first().text));
+    QVERIFY2(outcomes.first().text.contains(reason), qPrintable(outcomes.first().text));
 }
 
 QTEST_GUILESS_MAIN(tst_Preemption)
