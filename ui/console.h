@@ -12,14 +12,17 @@ class StoreReader;
 namespace Yard::Ui {
 
 class OperatorActions;
+class RunHistory;
 
 /// What every view needs: the scheduler to command, the reader for history (null when the
-/// scheduler runs in memory), the operator's actions, and who the operator is.
+/// scheduler runs in memory), the operator's actions, recent runs' events, and who the operator
+/// is.
 struct Console
 {
     Scheduler *scheduler = nullptr;
     StoreReader *reader = nullptr;
     OperatorActions *actions = nullptr;
+    const RunHistory *history = nullptr;
     QString actor;
 };
 

@@ -3,6 +3,7 @@
 
 #include "charts/livecharts.h"
 #include "format.h"
+#include "models/runhistory.h"
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
 #include "theme.h"
@@ -53,6 +54,8 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     , m_storeLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_drainProgress(new QProgressBar)
 {
+    m_history = std::make_unique<RunHistory>();
+    m_console.history = m_history.get();
     m_console.scheduler = scheduler;
     m_console.reader = reader;
     m_console.actor = actor;
@@ -169,6 +172,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
 
     connect(scheduler, &Scheduler::snapshotReady, this, &MainWindow::applySnapshot);
     connect(scheduler, &Scheduler::eventsReady, this, [this](const EventBatch &events) {
+        m_history->add(events);
         m_runsView->applyEvents(events);
         m_eventsView->applyEvents(events);
     });

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
 class QLabel;
@@ -22,6 +24,7 @@ namespace Yard::Ui {
 class AttentionView;
 class CommandPalette;
 class CyclesView;
+class RunHistory;
 class ElidingLabel;
 class EventsView;
 class LanesView;
@@ -80,6 +83,7 @@ private:
     void setLayoutLocked(bool locked);
     void updateTitles();
 
+    std::unique_ptr<RunHistory> m_history;
     Console m_console;
     SessionsModel *m_sessions;
     OverviewView *m_overview;

@@ -290,6 +290,21 @@ void OperatorActions::setLanePaused(const QString &lane, bool paused)
     });
 }
 
+void OperatorActions::setLanePreemptGrace(const QString &lane, int ms)
+{
+    run(m_scheduler, this, [actor = m_actor, lane, ms](Engine &e) {
+        Outcome o;
+        const Error err = e.setLanePreemptGrace(lane, ms);
+        if (err.isError())
+            o.error = err.toString();
+        else
+            o.summary = ms > 0 ? tr("Lane %1: interrupted runs get %2 ms to yield").arg(lane).arg(ms)
+                               : tr("Lane %1: interrupted runs get the default grace period").arg(lane);
+        e.audit(actor, u"set_lane_grace"_s, u"lane "_s + lane, {}, u"%1 ms"_s.arg(ms));
+        return o;
+    });
+}
+
 void OperatorActions::setDemoRunning(bool running)
 {
     m_scheduler->setDemoRunning(running);

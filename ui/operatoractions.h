@@ -42,6 +42,8 @@ public:
     void setQueueConfig(SessionId session, const QString &key, const QueueConfigOverride &config);
     void setLaneLimit(const QString &lane, int limit);
     void setLanePaused(const QString &lane, bool paused);
+    /// 0 = the default grace period.
+    void setLanePreemptGrace(const QString &lane, int ms);
     void setDemoRunning(bool running);
     /// SPEC D8 on needs_attention runs: the listed ones, or with an empty list everything
     /// `filter` matches. `note` is the reason (required to acknowledge).

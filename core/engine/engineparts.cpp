@@ -43,7 +43,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , cycles({&time, &timers, &board, &sessions, &runs, &resolver, &events, &pause, &intake, &options})
     , shutdown(timers, runs, active, store, [this] { return queued(); },
                [this] { return counters.completed + counters.failed + counters.cancelled; })
-    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &turnTimer})
+    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &changes, &turnTimer})
     , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
                    [this] { return lanes.running(); }})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
@@ -56,6 +56,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     for (auto it = options.laneLimits.cbegin(); it != options.laneLimits.cend(); ++it)
         lanes.define(it.key(), it.value());
     configError = lanes.applyEnvironment();
+    lanes.setDefaultPreemptGrace(options.preemptGraceMs);
     for (auto it = options.lanePreemptGraceMs.cbegin(); it != options.lanePreemptGraceMs.cend(); ++it) {
         if (lanes.find(it.key()) < 0)
             lanes.define(it.key(), 0);

@@ -36,6 +36,8 @@ struct SessionStatus
     int queued = 0;
     TimeMs lastActivity = 0;
     double tokenRatio = 0; ///< token estimate / context window
+    double progress = -1;  ///< its oldest running run's progress (SPEC P4); -1 = none reported
+    QString progressText;
 };
 
 /// Cumulative outcome counters since the engine started.

@@ -22,7 +22,8 @@ struct LaneStats
     int pending = 0; ///< runs admitted by their session, waiting for a slot
     bool paused = false;
     quint64 started = 0; ///< cumulative runs given a slot
-    int preemptGraceMs = 0;            ///< how long an interrupted run has to yield; 0 = default
+    int preemptGraceMs = 0;            ///< how long an interrupted run has to yield
+    bool preemptGraceDefault = true;   ///< the engine's default, not the lane's own
     quint64 preemptions = 0;           ///< runs that yielded their slot to urgent work
     quint64 preemptionsRefused = 0;    ///< runs that did not yield within the grace period
     double utilisation() const { return limit > 0 ? double(active) / limit : 0.0; }

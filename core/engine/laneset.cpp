@@ -82,8 +82,12 @@ int LaneSet::resolveSlow(const QString &name)
 LaneStats LaneSet::stats(const QString &name) const
 {
     auto it = m_indexes.constFind(name);
-    if (it != m_indexes.cend())
-        return m_lanes[size_t(*it)].stats();
+    if (it != m_indexes.cend()) {
+        LaneStats s = m_lanes[size_t(*it)].stats();
+        s.preemptGraceDefault = s.preemptGraceMs == 0;
+        s.preemptGraceMs = preemptGraceMs(*it);
+        return s;
+    }
     LaneStats s;
     s.name = name;
     s.limit = m_limits.value(name, 2);

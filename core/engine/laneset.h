@@ -64,6 +64,14 @@ public:
     int configuredLimit(const QString &name) const { return m_limits.value(name, 0); }
     /// Stats of a configured lane, created or not.
     LaneStats stats(const QString &name) const;
+    /// The grace period of lanes that set none (SPEC P2).
+    void setDefaultPreemptGrace(int ms) { m_defaultGraceMs = qMax(1, ms); }
+    /// How long an interrupted run of lane `index` has to yield.
+    int preemptGraceMs(int index) const
+    {
+        const int own = m_lanes[size_t(index)].preemptGraceMs();
+        return own > 0 ? own : m_defaultGraceMs;
+    }
     /// Runs holding a slot, over every lane.
     int running() const;
     /// Slots of every configured lane together: what the lanes admit at once.
@@ -93,6 +101,7 @@ private:
     QSet<QString> m_warnedUnknown;
     std::vector<int> m_dirty;
     std::vector<bool> m_dirtyFlags;
+    int m_defaultGraceMs = 100;
 };
 
 } // namespace Yard

@@ -148,8 +148,7 @@ void Preemption::interrupt(RunRecord *v, RunId forRun, Priority forPriority)
     if (!m_p.active->interrupt(v))
         return;
     v->preempt = RunRecord::Preempt::Pending;
-    const int own = m_p.lanes->at(v->lane).preemptGraceMs();
-    const int grace = own > 0 ? own : m_p.options->preemptGraceMs;
+    const int grace = m_p.lanes->preemptGraceMs(v->lane);
     m_p.events->add(EventType::RunInterrupted, *v, ErrorCode::None,
                     u"interrupted for %1 run %2; %3 ms to yield"_s.arg(priorityName(forPriority)).arg(forRun).arg(grace),
                     forRun);

@@ -48,8 +48,14 @@ SessionStatus SnapshotBuilder::statusOf(const Session &s, const SessionQueue *qu
         // A run its session admitted but that waits for a lane slot is still "queued" to an
         // operator; "active" means it holds a slot.
         int waiting = 0;
-        for (const RunRecord *r : queue->active())
+        for (const RunRecord *r : queue->active()) {
             waiting += r->stage == RunRecord::Stage::WaitingForSlot;
+            if (st.progress < 0 && r->stage != RunRecord::Stage::WaitingForSlot && r->detail
+                && (r->detail->progress > 0 || !r->detail->progressText.isEmpty())) {
+                st.progress = r->detail->progress;
+                st.progressText = r->detail->progressText;
+            }
+        }
         st.active = queue->activeCount() - waiting;
         st.queued = queue->queuedCount() + waiting;
         st.lastActivity = qMax(st.lastActivity, queue->lastActivity());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workerreports.h"
 
+#include "sessionchanges.h"
+
 #include "activeruns.h"
 #include "admissionpump.h"
 #include "runrecord.h"
@@ -122,6 +124,8 @@ void WorkerReports::report(InboxItem &item)
         d.progressText = item.text;
         m_p.events->add(EventType::RunProgress, *run, ErrorCode::None, item.text,
                         qint64(item.fraction * 1000));
+        if (run->queue)
+            m_p.changes->mark(run->queue); // the Sessions view shows it
         break;
     }
     case InboxItem::Kind::Log: {

@@ -15,6 +15,7 @@ class AdmissionPump;
 class RunResolver;
 class RunTable;
 class TurnClock;
+class SessionChanges;
 class TaskBoard;
 class TurnEvents;
 
@@ -39,6 +40,7 @@ public:
         RunResolver *resolver;
         TurnEvents *events;
         TaskBoard *board;
+        SessionChanges *changes;
         /// Started when the current turn began: the budget counts from there.
         const QElapsedTimer *turnTimer;
     };

@@ -101,6 +101,8 @@ struct RunRow
     ErrorCode errorCode = ErrorCode::None;
     QString error;   ///< first line, shortened
     QString preview; ///< first characters of the input
+    double progress = 0;  ///< 0..1, what the handler reported (SPEC P4)
+    QString progressText;
 };
 
 /// A page of runs, newest first.

@@ -35,13 +35,15 @@ RunRow rowFromQuery(const QSqlQuery &q)
     r.errorCode = errorCodeFromName(q.value(11).toString()).value_or(ErrorCode::None);
     r.error = q.value(12).toString().section(u'\n', 0, 0);
     r.preview = q.value(13).toString().simplified();
+    r.progress = q.value(14).toDouble();
+    r.progressText = q.value(15).toString();
     return r;
 }
 
 const QString kRowColumns =
     u"r.id, r.session_id, coalesce(s.key, ''), r.handler, r.lane, r.priority, r.state, r.attempt, "
     "r.queued_at, r.started_at, r.finished_at, r.error_code, substr(r.error, 1, 200), "
-    "substr(r.input, 1, 160)"_s;
+    "substr(r.input, 1, 160), r.progress, substr(r.progress_text, 1, 80)"_s;
 } // namespace
 
 class StoreReader::Worker final : public QObject

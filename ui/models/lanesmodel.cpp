@@ -39,6 +39,10 @@ QVariant LanesModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("State");
     case Started:
         return tr("Started (total)");
+    case Preempted:
+        return tr("Preempted");
+    case Grace:
+        return tr("Grace");
     }
     return {};
 }
@@ -66,10 +70,20 @@ QVariant LanesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Limit)
             return tr("Double-click to change the limit; it applies at once");
+        if (index.column() == Preempted)
+            return tr("Runs that yielded their slot to interactive or urgent work: %1.\n"
+                      "Interrupted runs that did not yield within the grace period (left to finish): %2.")
+                .arg(l.preemptions)
+                .arg(l.preemptionsRefused);
+        if (index.column() == Grace)
+            return tr("How long an interrupted run has to yield before it is left to finish%1")
+                .arg(l.preemptGraceDefault ? tr(" (the default; set one for this lane with \"Grace period…\")") : QString());
         return {};
     case Qt::ForegroundRole:
         if (index.column() == State && l.paused)
             return Theme::color(Theme::Role::Paused);
+        if (index.column() == Grace && l.preemptGraceDefault)
+            return Theme::color(Theme::Role::Muted);
         return {};
     case Qt::TextAlignmentRole:
         return index.column() == Name || index.column() == State ? QVariant()
@@ -94,6 +108,11 @@ QVariant LanesModel::data(const QModelIndex &index, int role) const
             return l.paused ? tr("paused") : tr("admitting");
         case Started:
             return qulonglong(l.started);
+        case Preempted:
+            return l.preemptionsRefused ? tr("%1 · %2 refused").arg(l.preemptions).arg(l.preemptionsRefused)
+                                        : QString::number(l.preemptions);
+        case Grace:
+            return l.preemptGraceDefault ? tr("%1 ms (default)").arg(l.preemptGraceMs) : tr("%1 ms").arg(l.preemptGraceMs);
         }
         return {};
     default:

@@ -15,7 +15,7 @@ class LanesModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(LanesModel)
 
 public:
-    enum Column { Name, Limit, Running, Waiting, Utilisation, State, Started, ColumnCount };
+    enum Column { Name, Limit, Running, Waiting, Utilisation, State, Started, Preempted, Grace, ColumnCount };
     enum Role {
         UtilisationRole = Qt::UserRole + 1, ///< double 0..1
         PausedRole,                         ///< bool

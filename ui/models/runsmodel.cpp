@@ -92,6 +92,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
         return tr("Run");
     case State:
         return tr("State");
+    case Progress:
+        return tr("Progress");
     case Session:
         return tr("Session");
     case Lane:
@@ -125,6 +127,11 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
         return int(r.state);
     case CancellingRole:
         return cancelling;
+    case ProgressRole:
+        // A bar while it runs (or once it reported), none for runs that never said anything.
+        if (index.column() != Progress || (r.progress <= 0 && r.state != RunState::Running))
+            return {};
+        return r.state == RunState::Completed ? 1.0 : r.progress;
     case Qt::ForegroundRole:
         if (index.column() == State)
             return cancelling ? Theme::color(Theme::Role::Warning) : stateColor(r.state);
@@ -151,6 +158,8 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
         return r.id;
     case State:
         return cancelling ? tr("cancelling…") : runStateName(r.state);
+    case Progress:
+        return r.progressText;
     case Session:
         return r.sessionKey.isEmpty() ? u"—"_s : r.sessionKey;
     case Lane:
@@ -300,6 +309,16 @@ void RunsModel::applyEvents(const EventBatch &events)
                 ++fresh;
             continue;
         }
+        if (e.type == EventType::RunProgress) {
+            const int row = m_rowOf.value(e.run, -1);
+            if (row >= 0) {
+                m_rows[row].progress = double(e.value) / 1000.0;
+                m_rows[row].progressText = e.text;
+                first = qMin(first, row);
+                last = qMax(last, row);
+            }
+            continue;
+        }
         const std::optional<RunState> state = stateAfter(e);
         if (!state)
             continue;
@@ -324,7 +343,7 @@ void RunsModel::applyEvents(const EventBatch &events)
     }
     if (last >= 0)
         Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1),
-                           {Qt::DisplayRole, Qt::ForegroundRole, StateRole, CancellingRole});
+                           {Qt::DisplayRole, Qt::ForegroundRole, StateRole, CancellingRole, ProgressRole});
     if (fresh > 0) {
         m_newRuns += fresh;
         Q_EMIT newRunsChanged(m_newRuns);

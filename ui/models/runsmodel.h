@@ -24,11 +24,12 @@ class RunsModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(RunsModel)
 
 public:
-    enum Column { Id, State, Session, Lane, Priority, Handler, Attempt, Queued, Duration, Detail, ColumnCount };
+    enum Column { Id, State, Progress, Session, Lane, Priority, Handler, Attempt, Queued, Duration, Detail, ColumnCount };
     enum Role {
         RunIdRole = Qt::UserRole + 1, ///< qint64
         StateRole,                    ///< int(RunState)
         CancellingRole,               ///< bool: a cancel was requested, not yet confirmed
+        ProgressRole,                 ///< double 0..1 while the run reports progress; invalid otherwise
     };
     static constexpr int kPageSize = 200;
 

@@ -38,6 +38,8 @@ QVariant SessionsModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Running");
     case Queued:
         return tr("Queued");
+    case Progress:
+        return tr("Progress");
     case LastActivity:
         return tr("Last activity");
     case Tokens:
@@ -53,6 +55,8 @@ QVariant SessionsModel::data(const QModelIndex &index, int role) const
     const SessionStatus &s = m_rows.at(index.row());
     if (role == SessionIdRole)
         return s.id;
+    if (role == ProgressRole)
+        return index.column() == Progress && s.progress >= 0 && s.active > 0 ? QVariant(s.progress) : QVariant();
     if (role == Qt::TextAlignmentRole) {
         if (index.column() == Active || index.column() == Queued || index.column() == Tokens)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -68,6 +72,8 @@ QVariant SessionsModel::data(const QModelIndex &index, int role) const
             return s.lastActivity;
         case Tokens:
             return s.tokenRatio;
+        case Progress:
+            return s.progress;
         default:
             break;
         }
@@ -87,6 +93,8 @@ QVariant SessionsModel::data(const QModelIndex &index, int role) const
             return s.active;
         case Queued:
             return s.queued;
+        case Progress:
+            return s.active > 0 ? s.progressText : QString();
         case LastActivity:
             return Format::age(m_now, s.lastActivity);
         case Tokens:
@@ -135,7 +143,7 @@ void SessionsModel::applySnapshot(const EngineSnapshot &snapshot)
     }
     if (last >= 0)
         Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1),
-                           {Qt::DisplayRole, SortRole});
+                           {Qt::DisplayRole, SortRole, ProgressRole});
     if (!added.isEmpty()) {
         const int start = int(m_rows.size());
         beginInsertRows({}, start, start + int(added.size()) - 1);

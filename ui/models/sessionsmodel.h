@@ -17,10 +17,11 @@ class SessionsModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(SessionsModel)
 
 public:
-    enum Column { Key, Agent, State, Mode, Active, Queued, LastActivity, Tokens, ColumnCount };
+    enum Column { Key, Agent, State, Mode, Active, Queued, Progress, LastActivity, Tokens, ColumnCount };
     enum Role {
         SessionIdRole = Qt::UserRole + 1, ///< qint64 session id
         SortRole,                         ///< numeric/text value for sorting
+        ProgressRole,                     ///< double 0..1 of its running run; invalid when none
     };
 
     explicit SessionsModel(QObject *parent = nullptr);

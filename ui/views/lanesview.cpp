@@ -3,7 +3,7 @@
 
 #include "models/lanesmodel.h"
 #include "operatoractions.h"
-#include "widgets/utilisationdelegate.h"
+#include "widgets/ratiobardelegate.h"
 
 #include "engine/enginestatus.h"
 
@@ -38,6 +38,22 @@ LanesView::LanesView(const Console &console, QWidget *parent)
         if (ok)
             m_console.actions->setLaneLimit(l->name, limit);
     });
+    m_grace = toolbar->addAction(tr("Grace period…"), this, [this] {
+        const LaneStats *l = m_model->lane(m_table->currentIndex().row());
+        if (!l)
+            return;
+        bool ok = false;
+        const int ms = QInputDialog::getInt(
+            this, tr("Lane %1").arg(l->name),
+            tr("How long an interrupted run in lane \"%1\" has to yield to interactive or urgent work "
+               "before it is left to finish (milliseconds; 0 = the default):")
+                .arg(l->name),
+            l->preemptGraceDefault ? 0 : l->preemptGraceMs, 0, 3'600'000, 10, &ok);
+        if (ok)
+            m_console.actions->setLanePreemptGrace(l->name, ms);
+    });
+    m_grace->setToolTip(tr("Preemption (SPEC P2): the lowest-priority run of a full lane is interrupted when "
+                           "interactive or urgent work waits, and gets this long to yield"));
     m_pause = toolbar->addAction(tr("Pause lane"), this, [this] {
         const LaneStats *l = m_model->lane(m_table->currentIndex().row());
         if (l)
@@ -52,7 +68,7 @@ LanesView::LanesView(const Console &console, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 12);
     m_table->horizontalHeader()->setSectionResizeMode(LanesModel::Utilisation, QHeaderView::Stretch);
     m_table->setItemDelegateForColumn(LanesModel::Utilisation,
-                                      new UtilisationDelegate(LanesModel::UtilisationRole, this));
+                                      new RatioBarDelegate(LanesModel::UtilisationRole, this));
     m_table->setAccessibleName(tr("Lanes"));
     layout->addWidget(m_table, 1);
     auto *hint = new QLabel(tr("Lanes limit how many runs execute at once. Limits change live: raise one "
@@ -89,6 +105,7 @@ void LanesView::updateActions()
 {
     const LaneStats *l = m_model->lane(m_table->currentIndex().row());
     m_edit->setEnabled(l);
+    m_grace->setEnabled(l);
     m_pause->setEnabled(l);
     m_pause->setText(l && l->paused ? tr("Resume lane") : tr("Pause lane"));
 }

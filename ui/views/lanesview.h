@@ -36,6 +36,7 @@ private:
     LanesModel *m_model;
     QTableView *m_table;
     QAction *m_edit;
+    QAction *m_grace;
     QAction *m_pause;
 };
 

@@ -2,6 +2,7 @@
 #include "rundetail.h"
 
 #include "format.h"
+#include "models/runhistory.h"
 #include "theme.h"
 
 #include "store/storereader.h"
@@ -9,8 +10,10 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +38,58 @@ QString pretty(const QByteArray &bytes)
     const QJsonDocument doc = QJsonDocument::fromJson(bytes);
     return doc.isNull() ? QString::fromUtf8(bytes) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
 }
+
+/// A saved state as an operator can read it (SPEC P3): indented JSON, or for anything else the
+/// size and the first bytes as a hex dump with their printable characters.
+QString describeState(const QByteArray &state)
+{
+    if (state.isEmpty())
+        return RunDetail::tr("(no saved state)");
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(state, &error);
+    if (error.error == QJsonParseError::NoError)
+        return RunDetail::tr("%n byte(s) of JSON:", nullptr, int(state.size())) + u"\n\n"_s
+               + QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    constexpr int kShown = 512;
+    QString text = RunDetail::tr("%n byte(s), not JSON", nullptr, int(state.size()))
+                   + (state.size() > kShown ? RunDetail::tr("; the first %1 in hex:").arg(kShown) : RunDetail::tr(", in hex:"))
+                   + u"\n\n"_s;
+    for (qsizetype off = 0; off < qMin<qsizetype>(state.size(), kShown); off += 16) {
+        const QByteArray line = state.mid(off, 16);
+        QString hex, ascii;
+        for (qsizetype i = 0; i < 16; ++i) {
+            if (i < line.size()) {
+                hex += u"%1 "_s.arg(quint8(line[i]), 2, 16, QChar(u'0'));
+                ascii += line[i] >= 0x20 && line[i] < 0x7f ? QChar(char16_t(line[i])) : QChar(u'.');
+            } else {
+                hex += u"   "_s;
+            }
+            if (i == 7)
+                hex += u' ';
+        }
+        text += u"%1  %2 %3\n"_s.arg(off, 6, 16, QChar(u'0')).arg(hex, ascii);
+    }
+    return text;
+}
+
+QString historyLine(const Event &e)
+{
+    QString what = eventTypeName(e.type);
+    switch (e.type) {
+    case EventType::RunStarted:
+        if (e.value > 1)
+            what += RunDetail::tr(" (attempt %1)").arg(e.value);
+        break;
+    case EventType::RunRescheduled:
+        what += RunDetail::tr(" — yielded its slot; waits again with its saved state");
+        break;
+    default:
+        break;
+    }
+    if (!e.text.isEmpty() && e.type != EventType::RunQueued)
+        what += u": "_s + e.text;
+    return u"%1  %2"_s.arg(Format::timestamp(e.time).mid(11), what);
+}
 } // namespace
 
 RunDetail::RunDetail(const Console &console, QWidget *parent)
@@ -47,7 +102,12 @@ RunDetail::RunDetail(const Console &console, QWidget *parent)
     , m_output(readOnlyText(tr("Run result or error")))
     , m_log(readOnlyText(tr("Run log")))
     , m_state(readOnlyText(tr("Saved state")))
+    , m_live(new QTimer(this))
 {
+    // The log tails live: a run that has not finished is read again every second (one row on
+    // the reader's thread), keeping the log at its end if the operator was there.
+    m_live->setInterval(1000);
+    connect(m_live, &QTimer::timeout, this, [this] { refreshIf(m_id); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_title->setTextFormat(Qt::RichText);
@@ -72,6 +132,7 @@ RunDetail::RunDetail(const Console &console, QWidget *parent)
 void RunDetail::setRun(RunId id)
 {
     m_id = id;
+    m_live->stop();
     if (!id) {
         m_title->setText(tr("<i>Select a run to see its timeline, input, result and log.</i>"));
         for (QPlainTextEdit *t : {m_input, m_output, m_log, m_state})
@@ -128,14 +189,51 @@ void RunDetail::show(const Run &r, const QString &sessionKey, bool found)
                                    + (r.progress > 0 ? u" · %1 %2"_s.arg(Format::percent(r.progress), r.progressText.toHtmlEscaped())
                                                      : QString()));
     html += u"</table>"_s;
+    // What the row cannot tell: interruptions, reschedules, recoveries, in order.
+    const QVector<Event> story = m_console.history ? m_console.history->of(r.id) : QVector<Event>();
+    if (!story.isEmpty()) {
+        html += u"<h4>%1</h4><table>"_s.arg(tr("What happened"));
+        for (const Event &e : story) {
+            const bool interruption = e.type == EventType::RunInterrupted || e.type == EventType::RunRescheduled;
+            const QString line = historyLine(e).toHtmlEscaped();
+            html += u"<tr><td>%1</td></tr>"_s.arg(
+                interruption ? u"<span style='color:%1'>%2</span>"_s.arg(Theme::color(Theme::Role::Warning).name(), line)
+                             : line);
+        }
+        html += u"</table>"_s;
+    }
     if (r.errorCode != ErrorCode::None)
         html += u"<p style='color:%1'><b>%2</b>: %3</p>"_s.arg(Theme::color(Theme::Role::Failed).name(),
                                                                errorCodeName(r.errorCode), r.error.toHtmlEscaped());
-    m_summary->setHtml(html);
-    m_input->setPlainText(r.input + (r.payloadJson.isEmpty() ? QString() : u"\n\n— payload —\n"_s + pretty(r.payloadJson)));
-    m_output->setPlainText(r.errorCode != ErrorCode::None ? errorCodeName(r.errorCode) + u": "_s + r.error : r.result);
-    m_log->setPlainText(r.log.isEmpty() ? tr("(the handler logged nothing)") : r.log);
-    m_state->setPlainText(r.savedState.isEmpty() ? tr("(no saved state)") : pretty(r.savedState));
+    // Refreshed every second while the run is live: only what changed is set again, so nothing
+    // the operator scrolled jumps back.
+    if (m_summary->property("html").toString() != html) {
+        m_summary->setProperty("html", html);
+        const int scrolled = m_summary->verticalScrollBar()->value();
+        m_summary->setHtml(html);
+        m_summary->verticalScrollBar()->setValue(scrolled);
+    }
+    const QString input = r.input + (r.payloadJson.isEmpty() ? QString() : u"\n\n— payload —\n"_s + pretty(r.payloadJson));
+    if (m_input->toPlainText() != input)
+        m_input->setPlainText(input);
+    const QString output = r.errorCode != ErrorCode::None ? errorCodeName(r.errorCode) + u": "_s + r.error : r.result;
+    if (m_output->toPlainText() != output)
+        m_output->setPlainText(output);
+    QScrollBar *bar = m_log->verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum() - 2;
+    const int scrolled = bar->value();
+    const QString log = r.log.isEmpty() ? tr("(the handler logged nothing yet)") : r.log;
+    if (m_log->toPlainText() != log) {
+        m_log->setPlainText(log);
+        bar->setValue(atEnd ? bar->maximum() : scrolled);
+    }
+    if (r.isTerminal())
+        m_live->stop();
+    else if (!m_live->isActive())
+        m_live->start();
+    const QString state = describeState(r.savedState);
+    if (m_state->toPlainText() != state)
+        m_state->setPlainText(state);
 }
 
 } // namespace Yard::Ui

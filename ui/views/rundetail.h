@@ -11,6 +11,7 @@ class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
 class QTextBrowser;
+class QTimer;
 
 namespace Yard::Ui {
 
@@ -41,6 +42,7 @@ private:
     QPlainTextEdit *m_output;
     QPlainTextEdit *m_log;
     QPlainTextEdit *m_state;
+    QTimer *m_live; ///< while the run shown is not finished: its log and progress follow
 };
 
 } // namespace Yard::Ui

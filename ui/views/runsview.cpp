@@ -7,6 +7,7 @@
 #include "rundetail.h"
 #include "widgets/confirmdialog.h"
 #include "widgets/listtable.h"
+#include "widgets/ratiobardelegate.h"
 
 #include "engine/enginestatus.h"
 #include "store/storereader.h"
@@ -135,7 +136,10 @@ RunsView::RunsView(const Console &console, SessionsModel *sessions, QWidget *par
     m_table->setModel(m_model);
     setUpListTable(m_table, QAbstractItemView::ExtendedSelection, tr("Runs"));
     m_table->horizontalHeader()->setStretchLastSection(true);
-    for (auto [col, w] : {std::pair{RunsModel::Id, 70}, {RunsModel::State, 100}, {RunsModel::Session, 170},
+    m_table->setItemDelegateForColumn(RunsModel::Progress, new RatioBarDelegate(RunsModel::ProgressRole, m_table,
+                                                                                RatioBarDelegate::Kind::Progress));
+    for (auto [col, w] : {std::pair{RunsModel::Id, 70}, {RunsModel::State, 100}, {RunsModel::Progress, 150},
+                          {RunsModel::Session, 170},
                           {RunsModel::Lane, 80}, {RunsModel::Priority, 85}, {RunsModel::Handler, 80},
                           {RunsModel::Attempt, 40}, {RunsModel::Queued, 75}, {RunsModel::Duration, 110}})
         m_table->setColumnWidth(col, w);

@@ -6,6 +6,7 @@
 #include "sessiondetail.h"
 #include "widgets/confirmdialog.h"
 #include "widgets/listtable.h"
+#include "widgets/ratiobardelegate.h"
 #include "widgets/queueconfigdialog.h"
 
 #include "engine/enginestatus.h"
@@ -71,13 +72,16 @@ SessionsView::SessionsView(const Console &console, SessionsModel *model, QWidget
         h->setSectionResizeMode(SessionsModel::Key, QHeaderView::Stretch);
         for (auto [col, w] : {std::pair{SessionsModel::Agent, 100}, {SessionsModel::State, 80},
                               {SessionsModel::Mode, 80}, {SessionsModel::Active, 70},
-                              {SessionsModel::Queued, 70}, {SessionsModel::LastActivity, 100},
+                              {SessionsModel::Queued, 70}, {SessionsModel::Progress, 150},
+                              {SessionsModel::LastActivity, 100},
                               {SessionsModel::Tokens, 70}})
             m_table->setColumnWidth(col, w);
     };
     sizeColumns();
     connect(m_proxy, &QAbstractItemModel::modelReset, this, sizeColumns);
-    m_table->setAccessibleName(tr("Sessions"));
+    m_table->setItemDelegateForColumn(SessionsModel::Progress,
+                                      new RatioBarDelegate(SessionsModel::ProgressRole, m_table,
+                                                           RatioBarDelegate::Kind::Progress));
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         m_detail->setSession(currentSession());
         updateActions();
