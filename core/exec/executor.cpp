@@ -7,6 +7,7 @@
 #include "poolconfig.h"
 
 #include <QDeadlineTimer>
+#include <QScopeGuard>
 #include <QMutex>
 #include <QThread>
 #include <QThreadPool>
@@ -28,23 +29,9 @@ constexpr int kMaxBatch = 32;        ///< tickets of fast handlers a worker take
 constexpr int kReportSlice = 8;      ///< fast runs reported together
 constexpr qint64 kFastNs = 50'000;   ///< handlers averaging below this count as fast
 
-/// The resource of the worker thread this is (SPEC P5): made when the thread first serves runs,
-/// destroyed on the same thread when it ends. A pool's threads are its own, so one thread only
-/// ever holds one pool's resource.
-struct ThreadResource
-{
-    void *resource = nullptr;
-    bool made = false;
-    WorkerPool kind = WorkerPool::Background;
-    std::function<void(void *, WorkerPool)> destroy;
-
-    ~ThreadResource()
-    {
-        if (made && destroy)
-            destroy(resource, kind);
-    }
-};
-thread_local ThreadResource t_resource;
+/// With a resource per worker (an SQL connection, say), an idle worker keeps its thread and
+/// resource longer before it gives both up, so bursts do not pay for new ones each time.
+constexpr int kIdleLingerWithResourceMs = 30'000;
 } // namespace
 
 class PoolExecutor::Private
@@ -99,17 +86,22 @@ void PoolExecutor::Private::startWorkers(int n)
 
 void PoolExecutor::Private::serve()
 {
-    if (factory && !t_resource.made) {
+    // The worker's resource (SPEC P5): made when it starts, destroyed on this same thread when
+    // it ends (it idled long enough, or the executor stops), before waitForDone() returns.
+    void *resource = nullptr;
+    if (factory) {
         int index;
         {
             QMutexLocker locker(&mutex);
             index = nextWorkerIndex++;
         }
-        t_resource.kind = kind;
-        t_resource.destroy = factory.destroy;
-        t_resource.resource = factory.create(index, kind);
-        t_resource.made = true;
+        resource = factory.create(index, kind);
     }
+    const auto release = qScopeGuard([&] {
+        if (factory && factory.destroy)
+            factory.destroy(resource, kind);
+    });
+    const int linger = factory ? kIdleLingerWithResourceMs : kIdleLingerMs;
     QMutexLocker locker(&mutex);
     std::vector<RunTicket *> batch;
     std::vector<qint64> durations;
@@ -141,7 +133,7 @@ void PoolExecutor::Private::serve()
             timer.start();
             qint64 previous = 0;
             for (RunTicket *t : batch) {
-                t->resource = t_resource.resource;
+                t->resource = resource;
                 t->execute();
                 const qint64 now = timer.nsecsElapsed(); // one clock read per run
                 durations.push_back(now - previous);
@@ -181,7 +173,7 @@ void PoolExecutor::Private::serve()
                 continue;
         }
         ++idle;
-        const bool signalled = work.wait(&mutex, QDeadlineTimer(kIdleLingerMs));
+        const bool signalled = work.wait(&mutex, QDeadlineTimer(linger));
         --idle;
         if (wakesPending > 0)
             --wakesPending;

@@ -11,9 +11,10 @@ namespace Yard {
 /// their own, so they never wait for a thread that background work holds.
 enum class WorkerPool : quint8 { Interactive, Background };
 
-/// Creates one resource per worker thread and pool (SPEC P5), e.g. a per-thread SQL
-/// connection, handed to handlers as RunContext::resource(). `destroy` is called on the same
-/// thread when that thread ends (it idled long enough, or the executor is destroyed).
+/// Creates one resource per worker and pool (SPEC P5), e.g. a per-thread SQL connection, handed
+/// to handlers as RunContext::resource(). A worker keeps its thread and its resource while it
+/// has work (and 30 s after); `destroy` is called on that same thread when the worker ends, at
+/// the latest when the executor is destroyed.
 struct ResourceFactory
 {
     std::function<void *(int workerIndex, WorkerPool pool)> create;
