@@ -121,6 +121,10 @@ void DemoWorkload::start()
     // Workers the starvation ladder can spawn (SPEC D6), unless the configuration has its own.
     if (m_engine->agentTemplates().isEmpty())
         m_engine->setAgentTemplates({{u"trainer"_s, {u"gpu"_s, u"python"_s}}, {u"analyst"_s, {u"sql"_s, u"web"_s}}});
+    // A lane of long background work that interactive bursts preempt (SPEC P2).
+    if (!m_engine->laneStats(u"batch"_s))
+        m_engine->setLaneLimit(u"batch"_s, 4);
+    m_lastBurst = m_engine->clock()->now();
     // Cycles every 5 s instead of 15 s, so the ladder is visible within minutes; an interval the
     // operator chose is kept.
     if (m_engine->cycleInterval() == CycleOptions{}.intervalMs)
@@ -229,6 +233,31 @@ void DemoWorkload::tick()
         if (s && s->state == SessionState::Active && !s->prompting) {
             m_engine->setSessionActivity(sid, SessionState::Active, true);
             m_prompting.append({sid, now + 3000 + TimeMs(m_rng() % 5000)});
+        }
+    }
+    // Long background work keeps the batch lane full; now and then a user waits on it.
+    if (const auto batch = m_engine->laneStats(u"batch"_s); batch && batch->active + batch->pending < batch->limit + 2) {
+        RunSubmission sub;
+        sub.handler = u"simulate"_s;
+        sub.lane = u"batch"_s;
+        sub.input = u"Re-embed the document archive (long, resumable)"_s;
+        sub.priority = Priority::Low;
+        QJsonObject o{{u"duration_ms"_s, 30'000}, {u"distribution"_s, u"fixed"_s}, {u"steps"_s, 30}};
+        if (m_rng() % 4 == 0)
+            o.insert(u"yields"_s, false); // this one ignores interrupts: left to finish
+        sub.payloadJson = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        m_engine->submitRun(sub);
+    }
+    if (now - m_lastBurst >= m_options.burstEveryMs) {
+        m_lastBurst = now;
+        for (int i = 0; i < 2; ++i) {
+            RunSubmission sub;
+            sub.handler = u"simulate"_s;
+            sub.lane = u"batch"_s;
+            sub.input = u"Answer the user waiting in the chat"_s;
+            sub.priority = i == 0 ? Priority::Interactive : Priority::Urgent;
+            sub.payloadJson = payload(1500, 0.3);
+            m_engine->submitRun(sub);
         }
     }
     if (now - m_lastCron >= m_options.cronEveryMs) {

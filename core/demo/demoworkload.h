@@ -28,6 +28,7 @@ public:
         double tasksPerSecond = 3;
         int cronEveryMs = 5000;
         int cycleIntervalMs = 5000; ///< used when the cycle runs at its default interval
+        int burstEveryMs = 12'000;  ///< interactive work arrives on the full batch lane
         double failureRate = 0.08;
         double hangRate = 0.004;
         quint32 seed = 20261123;
@@ -53,6 +54,7 @@ private:
     QVector<std::pair<SessionId, TimeMs>> m_prompting; ///< sessions talking to their user, until
     Clock::TimerId m_timer = 0;
     TimeMs m_lastCron = 0;
+    TimeMs m_lastBurst = 0;
     double m_messageDebt = 0;
     double m_taskDebt = 0;
     bool m_running = false;

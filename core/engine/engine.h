@@ -120,6 +120,7 @@ public:
     int waitingTasks() const;
     int claimedTasks() const;
 
+    /// Sets a lane's limit, live (SPEC L1); a new name creates the lane.
     Error setLaneLimit(const QString &name, int limit);
     Error setLanePaused(const QString &name, bool paused);
     /// How long an interrupted run of this lane has to yield before it is left to finish

@@ -13,6 +13,8 @@
 
 #include <QJsonDocument>
 
+#include <QRegularExpression>
+
 using namespace Qt::StringLiterals;
 
 namespace Yard {
@@ -116,6 +118,20 @@ Error SettingsControl::changeLane(const QString &name, const std::function<QStri
 
 Error SettingsControl::setLaneLimit(const QString &name, int limit)
 {
+    // A new name creates the lane (SPEC L1: the UI and the API create lanes).
+    if (m_p.lanes->find(name) < 0) {
+        static const QRegularExpression kName(u"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"_s);
+        if (!kName.match(name).hasMatch())
+            return Error::make(ErrorCode::InvalidRequest,
+                               u"\"%1\" is not a lane name: use up to 64 letters, digits, '_', '.' or '-', "
+                               "starting with a letter or digit"_s.arg(name));
+        if (limit < 1 || limit > 100'000)
+            return Error::make(ErrorCode::InvalidRequest,
+                               u"a new lane needs a limit from 1 to 100000, not %1"_s.arg(limit));
+        m_p.lanes->define(name, limit);
+        if (m_p.lanes->find(name) < 0)
+            return Error::make(ErrorCode::InvalidRequest, u"lane \"%1\" could not be created"_s.arg(name));
+    }
     return changeLane(name, [&](Lane &lane) {
         m_p.lanes->define(name, limit);
         return u"limit %1"_s.arg(lane.limit());

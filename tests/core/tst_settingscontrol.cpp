@@ -54,9 +54,16 @@ void tst_SettingsControl::lanePauseHoldsOnlyThatLane()
 void tst_SettingsControl::unknownLaneNamesTheKnownOnes()
 {
     PartsFixture f;
-    const Error e = f.turn([&] { return f.parts->settings.setLaneLimit(u"gpu"_s, 4); });
+    const Error e = f.turn([&] { return f.parts->settings.setLanePaused(u"gpu"_s, true); });
     QCOMPARE(e.code, ErrorCode::InvalidRequest);
     QCOMPARE(e.message, u"unknown lane \"gpu\"; known lanes: cron, main, subagent, team"_s);
+    // A limit for a new name creates the lane (SPEC L1); a name that cannot be one is refused.
+    QVERIFY(!f.turn([&] { return f.parts->settings.setLaneLimit(u"gpu"_s, 4); }).isError());
+    QCOMPARE(f.parts->lanes.stats(u"gpu"_s).limit, 4);
+    const Error bad = f.turn([&] { return f.parts->settings.setLaneLimit(u"my lane"_s, 4); });
+    QCOMPARE(bad.code, ErrorCode::InvalidRequest);
+    QVERIFY(bad.message.contains(u"is not a lane name"_s));
+    QVERIFY(f.turn([&] { return f.parts->settings.setLaneLimit(u"zero"_s, 0); }).isError());
 }
 
 void tst_SettingsControl::closingASessionEndsWhatWaits()
