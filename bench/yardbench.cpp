@@ -6,6 +6,8 @@
 //       QThreadPool: engine_ns_per_run, ratio, bytes_per_queued_run, rss_queued_mb, max_turn_ms
 //   yardbench durable  [--runs N] [--sessions S] [--repeat K]   the same with SQLite: runs_per_s
 //   yardbench engine [--backlog]                              the engine alone on one thread
+//   yardbench cycle [--cycles N]                              one mechanical cycle, 100k and 1m tasks
+//   yardbench preempt [--repeat K]                            interactive waits on a full lane
 //   yardbench runs-view | ui-flood                            the console's queries and load
 #include "engine/scheduler.h"
 #include "engine/sessionmanager.h"
@@ -24,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QTimer>
+
+#include "preemptbench.h"
 
 #ifdef YARD_WITH_UI
 #include "uiflood.h"
@@ -605,7 +609,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | runs-view | ui-flood"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | preempt | runs-view | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
@@ -654,11 +658,13 @@ int main(int argc, char **argv)
         return engineOnly(cfg);
     if (what == u"runs-view")
         return runsView(cfg);
+    if (what == u"preempt")
+        return preemptBench(cfg.repeat);
     if (what == u"cycle")
         return cycleBench(int(number(u"cycles"_s, 0)));
     if (what == u"queued-memory")
         return queuedMemoryOnly(cfg);
-    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, runs-view or ui-flood\n",
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, preempt, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;
 }
