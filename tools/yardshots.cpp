@@ -75,6 +75,14 @@ int main(int argc, char **argv)
         std::printf("%s\n", qPrintable(path));
     };
     shoot(u"welcome"_s);
+    // Runs that were preempted and resumed, for the Runs view's timeline shot.
+    QVector<Yard::RunId> resumed;
+    QObject::connect(scheduler.get(), &Yard::Scheduler::eventsReady, &window, [&](const Yard::EventBatch &events) {
+        for (const Yard::Event &e : events) {
+            if (e.type == Yard::EventType::RunRescheduled && !resumed.contains(e.run))
+                resumed.append(e.run);
+        }
+    });
     window.startDemo();
     wait(parser.value(u"warmup"_s).toInt() * 1000);
 
@@ -106,6 +114,12 @@ int main(int argc, char **argv)
         }
     }
     shoot(u"runs"_s);
+    if (!resumed.isEmpty()) {
+        // A run that yielded its slot to interactive work and went on from its saved state.
+        runs->showRun(resumed.first());
+        wait(1500);
+        shoot(u"runs-preempted"_s);
+    }
     window.showView(u"lanes"_s);
     shoot(u"lanes"_s);
     window.showView(u"events"_s);

@@ -128,10 +128,11 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
     case CancellingRole:
         return cancelling;
     case ProgressRole:
-        // A bar while it runs (or once it reported), none for runs that never said anything.
-        if (index.column() != Progress || (r.progress <= 0 && r.state != RunState::Running))
+        // A bar while it runs, or waits with progress made (preempted, recovered); a finished
+        // run's progress is history, shown as text.
+        if (index.column() != Progress || isTerminal(r.state) || (r.progress <= 0 && r.state != RunState::Running))
             return {};
-        return r.state == RunState::Completed ? 1.0 : r.progress;
+        return r.progress;
     case Qt::ForegroundRole:
         if (index.column() == State)
             return cancelling ? Theme::color(Theme::Role::Warning) : stateColor(r.state);

@@ -67,13 +67,17 @@ LanesView::LanesView(const Console &console, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 12);
     m_table->horizontalHeader()->setSectionResizeMode(LanesModel::Utilisation, QHeaderView::Stretch);
+    m_table->setColumnWidth(LanesModel::Preempted, 130);
+    m_table->setColumnWidth(LanesModel::Grace, 140);
     m_table->setItemDelegateForColumn(LanesModel::Utilisation,
                                       new RatioBarDelegate(LanesModel::UtilisationRole, this));
     m_table->setAccessibleName(tr("Lanes"));
     layout->addWidget(m_table, 1);
     auto *hint = new QLabel(tr("Lanes limit how many runs execute at once. Limits change live: raise one "
                                "and waiting runs start at once. A paused lane lets running runs finish "
-                               "and starts nothing new."));
+                               "and starts nothing new. When a full lane has interactive or urgent work "
+                               "waiting, its lowest-priority run is interrupted and gets the grace period "
+                               "to yield its slot; a run that does not is left to finish."));
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(hint);

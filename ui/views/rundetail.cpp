@@ -173,12 +173,31 @@ void RunDetail::show(const Run &r, const QString &sessionKey, bool found)
         html += row(tr("Merged into"), u"#%1"_s.arg(r.mergedInto));
     if (r.mergedCount > 1)
         html += row(tr("Carries"), tr("%1 messages (collect mode)").arg(r.mergedCount));
-    html += u"</table><h4>%1</h4><table>"_s.arg(tr("Timeline"));
+    html += u"</table>"_s;
+    if (r.errorCode != ErrorCode::None)
+        html += u"<p style='color:%1'><b>%2</b>: %3</p>"_s.arg(Theme::color(Theme::Role::Failed).name(),
+                                                               errorCodeName(r.errorCode), r.error.toHtmlEscaped());
+    // What the row cannot tell, first: interruptions, reschedules, recoveries, in order.
+    const QVector<Event> story = m_console.history ? m_console.history->of(r.id) : QVector<Event>();
+    if (!story.isEmpty()) {
+        html += u"<h4>%1</h4><table>"_s.arg(tr("What happened"));
+        for (const Event &e : story) {
+            const bool interruption = e.type == EventType::RunInterrupted || e.type == EventType::RunRescheduled
+                                      || e.type == EventType::LeaseRecovered;
+            const QString line = historyLine(e).toHtmlEscaped();
+            html += u"<tr><td>%1</td></tr>"_s.arg(
+                interruption ? u"<span style='color:%1'>%2</span>"_s.arg(Theme::color(Theme::Role::Warning).name(), line)
+                             : line);
+        }
+        html += u"</table>"_s;
+    }
+    html += u"<h4>%1</h4><table>"_s.arg(tr("Timeline"));
     html += row(tr("Created"), Format::timestamp(r.createdAt));
     html += row(tr("Queued"), Format::timestamp(r.queuedAt));
     if (r.startedAt > 0)
-        html += row(tr("Started"), Format::timestamp(r.startedAt) + u" — "_s
-                                       + tr("waited %1").arg(Format::duration(r.startedAt - r.queuedAt)));
+        html += row(story.isEmpty() ? tr("Started") : tr("Last started"),
+                    Format::timestamp(r.startedAt) + u" — "_s
+                        + tr("waited %1").arg(Format::duration(r.startedAt - r.queuedAt)));
     if (r.finishedAt > 0)
         html += row(tr("Finished (%1)").arg(runStateName(r.state)),
                     Format::timestamp(r.finishedAt)
@@ -189,22 +208,6 @@ void RunDetail::show(const Run &r, const QString &sessionKey, bool found)
                                    + (r.progress > 0 ? u" · %1 %2"_s.arg(Format::percent(r.progress), r.progressText.toHtmlEscaped())
                                                      : QString()));
     html += u"</table>"_s;
-    // What the row cannot tell: interruptions, reschedules, recoveries, in order.
-    const QVector<Event> story = m_console.history ? m_console.history->of(r.id) : QVector<Event>();
-    if (!story.isEmpty()) {
-        html += u"<h4>%1</h4><table>"_s.arg(tr("What happened"));
-        for (const Event &e : story) {
-            const bool interruption = e.type == EventType::RunInterrupted || e.type == EventType::RunRescheduled;
-            const QString line = historyLine(e).toHtmlEscaped();
-            html += u"<tr><td>%1</td></tr>"_s.arg(
-                interruption ? u"<span style='color:%1'>%2</span>"_s.arg(Theme::color(Theme::Role::Warning).name(), line)
-                             : line);
-        }
-        html += u"</table>"_s;
-    }
-    if (r.errorCode != ErrorCode::None)
-        html += u"<p style='color:%1'><b>%2</b>: %3</p>"_s.arg(Theme::color(Theme::Role::Failed).name(),
-                                                               errorCodeName(r.errorCode), r.error.toHtmlEscaped());
     // Refreshed every second while the run is live: only what changed is set again, so nothing
     // the operator scrolled jumps back.
     if (m_summary->property("html").toString() != html) {
