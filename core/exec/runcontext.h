@@ -19,6 +19,16 @@ class RunTicket;
 /// What a handler sees of its run (SPEC P4). Valid only during Handler::run(); every method may be
 /// called from the worker thread. Reports (progress, log, state) travel to the engine without
 /// blocking the worker.
+///
+/// Interrupts (SPEC P2): when interactive or urgent work waits for this run's slot, the engine
+/// sets isInterrupted() and gives the run its lane's grace period. A handler that can stop saves
+/// what it needs (saveState) and returns Outcome::yielded(): the run waits again and the next
+/// call gets savedState() back. Calling noReschedule() first ends it `completed` instead. A
+/// handler that keeps going past the grace period is left to finish; the flag is then cleared.
+/// A stepping handler (Outcome::continueAfter) is called at once when interrupted between steps.
+///
+/// Saved state (SPEC P3) is written with the run and survives a restart. A state the handler
+/// cannot read back is a failure of the run, not a fresh start: return restoreFailure(reason).
 class RunContext final
 {
     Q_DISABLE_COPY_MOVE(RunContext)
