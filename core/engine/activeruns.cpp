@@ -124,6 +124,11 @@ bool ActiveRuns::end(RunRecord *run, RunState outcome, ErrorCode code, const QSt
 {
     if (!m_p.resolver->finish(run, outcome, code, text))
         return false;
+    if (run->stage == RunRecord::Stage::BetweenSteps && run->ticket) {
+        // Ended between steps (a timeout): its next step will not come.
+        --m_betweenSteps;
+        m_p.timers->cancel(run->ticket->stepTimer);
+    }
     if (outcome == RunState::Completed && run->messageId() != 0 && !text.isEmpty())
         m_p.sessions->addMessage(run->sessionId(), u"assistant"_s, text);
     m_p.pump->release(run);
@@ -209,7 +214,7 @@ bool ActiveRuns::expire(RunRecord *run)
     if (!t)
         return false;
     if (run->stage == RunRecord::Stage::BetweenSteps) {
-        letGoExpired(run);
+        letGo(run);
         return true;
     }
     t->leaseLost.store(true, std::memory_order_relaxed);
@@ -217,7 +222,7 @@ bool ActiveRuns::expire(RunRecord *run)
     return false;
 }
 
-void ActiveRuns::letGoExpired(RunRecord *run)
+void ActiveRuns::letGo(RunRecord *run)
 {
     if (run->stage == RunRecord::Stage::BetweenSteps) {
         --m_betweenSteps;
@@ -259,6 +264,11 @@ void ActiveRuns::cancel(RunRecord *run, ErrorCode code, const QString &why)
     case RunRecord::Stage::AwaitingClaim:
         if (m_board)
             m_board->take(run);
+        if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
+            m_p.runs->destroy(run);
+        return;
+    case RunRecord::Stage::AwaitingRetry:
+        // Nothing holds it; its retry timer finds it gone.
         if (m_p.resolver->finish(run, RunState::Cancelled, code, why))
             m_p.runs->destroy(run);
         return;

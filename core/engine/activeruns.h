@@ -112,9 +112,10 @@ public:
     /// of its slot and its session's place at once (true). A worker that still has it is told
     /// to stop, and the run is let go of when the worker returns (false).
     bool expire(RunRecord *run);
-    /// Lets go of the slot, ticket and session place of a run whose lease expired and whose
-    /// worker returned (or which was between steps).
-    void letGoExpired(RunRecord *run);
+    /// Lets go of the slot, ticket and session place of a run that stays alive without them:
+    /// its lease expired, or it waits for a retry (SPEC D2, J4). Its worker returned, or it was
+    /// between steps (whose timer is cancelled).
+    void letGo(RunRecord *run);
 
     /// Frees every ticket (engine teardown, once no worker can touch one).
     void freeTickets();

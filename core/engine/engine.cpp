@@ -74,7 +74,7 @@ Error Engine::start()
         return d->configError;
     Turn turn(this);
     StartupRestore restore({d->store, &d->sessions, &d->lanes, &d->pause, &d->options, &d->control,
-                            &d->resolver, &d->runs, &d->board});
+                            &d->resolver, &d->runs, &d->board, &d->jobs});
     if (Error e = restore.restore(); e.isError())
         return e;
     if (Error e = d->intake.prepareIds(); e.isError())
@@ -84,6 +84,7 @@ Error Engine::start()
     d->queues.startEviction();
     d->statsTicker.start();
     d->cycles.start();
+    d->jobs.start();
     d->started = true;
     return {};
 }
@@ -101,6 +102,7 @@ void Engine::shutdown(int deadlineMs, std::function<void()> done)
         d->statsTicker.stop();
         d->drain.stop();
         d->cycles.stop();
+        d->jobs.stop();
     }
     d->shutdown.begin(deadlineMs, std::move(done));
 }
@@ -427,6 +429,47 @@ Error Engine::setLanePaused(const QString &name, bool paused)
 {
     Turn turn(this);
     return d->settings.setLanePaused(name, paused);
+}
+
+Expected<Job> Engine::createJob(const JobSpec &spec)
+{
+    Turn turn(this);
+    return d->jobs.create(spec);
+}
+
+Error Engine::updateJob(JobId id, const JobSpec &spec)
+{
+    Turn turn(this);
+    return d->jobs.update(id, spec);
+}
+
+Error Engine::setJobEnabled(JobId id, bool enabled)
+{
+    Turn turn(this);
+    return d->jobs.setEnabled(id, enabled);
+}
+
+Expected<RunId> Engine::runJobNow(JobId id)
+{
+    Turn turn(this);
+    return d->jobs.runNow(id);
+}
+
+Error Engine::deleteJob(JobId id)
+{
+    Turn turn(this);
+    return d->jobs.remove(id);
+}
+
+QVector<Job> Engine::jobs() const
+{
+    return d->jobs.jobs();
+}
+
+std::optional<Job> Engine::job(JobId id) const
+{
+    const Job *j = d->jobs.job(id);
+    return j ? std::optional<Job>(*j) : std::nullopt;
 }
 
 Error Engine::setLanePreemptGrace(const QString &name, int ms)

@@ -10,6 +10,7 @@
 
 #include "exec/runrequest.h"
 #include "model/event.h"
+#include "model/job.h"
 #include "model/run.h"
 #include "store/runquery.h"
 
@@ -119,6 +120,21 @@ public:
     /// Tasks waiting for a claim, and claimed or running.
     int waitingTasks() const;
     int claimedTasks() const;
+
+    // Jobs (SPEC J1-J7) ---------------------------------------------------------------------------
+    /// A new job; it fires by its schedule (immediate and past once jobs at once).
+    Expected<Job> createJob(const JobSpec &spec);
+    /// Replaces a job's definition; a new schedule starts from now.
+    Error updateJob(JobId id, const JobSpec &spec);
+    /// A disabled job keeps its definition and history and does not fire; enabling it does not
+    /// catch up what it missed meanwhile.
+    Error setJobEnabled(JobId id, bool enabled);
+    /// Fires the job now, whatever its schedule; returns its run.
+    Expected<RunId> runJobNow(JobId id);
+    /// Deletes the job; its runs waiting for a retry are cancelled.
+    Error deleteJob(JobId id);
+    QVector<Job> jobs() const;
+    std::optional<Job> job(JobId id) const;
 
     /// Sets a lane's limit, live (SPEC L1); a new name creates the lane.
     Error setLaneLimit(const QString &name, int limit);

@@ -41,14 +41,16 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     , settings({store, &sessions, &queues, &lanes, &events, &changes, &options,
                 [this] { this->executor->setAdmittedCapacity(lanes.totalLimit()); }})
     , cycles({&time, &timers, &board, &sessions, &runs, &resolver, &events, &pause, &intake, &options})
+    , jobs({&time, &timers, store, &intake, &runs, &resolver, &events, &sessions, &queues, &pump, &active, &board,
+            [this](RunRecord *run) { control.place(run); }})
     , shutdown(timers, runs, active, store, [this] { return queued(); },
                [this] { return counters.completed + counters.failed + counters.cancelled; })
-    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &changes, &turnTimer})
+    , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &changes, &jobs, &turnTimer})
     , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
                    [this] { return lanes.running(); }})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
                  &shutdown, &statsTicker, [this] { return lanes.running(); },
-                 [this] { return queued(); }, &cycles, &board, &resolver})
+                 [this] { return queued(); }, &cycles, &board, &resolver, &jobs})
     , m_emitEvents(std::move(emitEvents))
     , m_directListener(std::move(directListener))
 {
@@ -64,6 +66,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
     }
     active.setTaskBoard(&board);
     active.setPreemption(&preemption);
+    resolver.setJobRunObserver(&jobs);
     // The order of the gates is the order they are asked in.
     pump.addGate(&shutdown);
     pump.addGate(&pause);

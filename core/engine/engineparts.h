@@ -12,6 +12,7 @@
 #include "enginestatus.h"
 #include "handlertable.h"
 #include "intake.h"
+#include "jobbook.h"
 #include "laneset.h"
 #include "pausecontrol.h"
 #include "poolgate.h"
@@ -112,6 +113,7 @@ public:
     RunControl control;
     SettingsControl settings;
     CycleDriver cycles;
+    JobBook jobs;
     ShutdownCoordinator shutdown;
     WorkerReports reports;
     StatsTicker statsTicker;

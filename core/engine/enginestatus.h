@@ -4,6 +4,7 @@
 #include "lane.h"
 
 #include "cycle/cycletypes.h"
+#include "model/job.h"
 
 #include "model/queueconfig.h"
 #include "model/statssample.h"
@@ -106,6 +107,10 @@ struct EngineSnapshot
     int needsAttentionOpen = 0;  ///< needs_attention runs no operator has dealt with (the badge)
     CycleStats cycleStats;       ///< cumulative, with the last errors (SPEC D4, D9)
     TimeMs nextCycleAt = 0;      ///< when the next cycle is due; 0 = none scheduled
+    /// Every job, when any changed since the last snapshot (or in a full one); empty otherwise
+    /// with jobsChanged false.
+    QVector<Job> jobs;
+    bool jobsChanged = false;
     /// Cycle results since the last snapshot (a full snapshot: the recent history), oldest first.
     QVector<CycleResult> newCycles;
 };

@@ -214,6 +214,10 @@ Expected<RunId> Intake::submitRun(const RunSubmission &submission)
     if (!run)
         return Error::make(ErrorCode::StoreFailed, u"no run id could be reserved from the store"_s);
     run->preemptible = submission.preemptible;
+    if (submission.maxAttempts > 0)
+        run->maxAttempts = quint16(qMin(submission.maxAttempts, 1000));
+    if (submission.jobId)
+        run->details().jobId = submission.jobId;
     if (queue)
         return enqueue(run, queue, nullptr, nullptr);
     m_p.resolver->accepted(run);
@@ -243,6 +247,8 @@ Expected<RunId> Intake::submitTask(const TaskSubmission &submission)
     if (submission.maxAttempts > 0)
         run->maxAttempts = quint16(submission.maxAttempts);
     run->preemptible = submission.preemptible;
+    if (submission.jobId)
+        run->details().jobId = submission.jobId;
     auto task = std::make_unique<TaskInfo>();
     task->needs = submission.needs;
     task->needs.capabilities.removeDuplicates();

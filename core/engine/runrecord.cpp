@@ -42,6 +42,7 @@ Run RunRecord::toRun(const QString &handlerName, const QString &laneName, TimeMs
         r.progressText = d->progressText;
         r.log = d->log;
         r.retryOf = d->retryOf;
+        r.jobId = d->jobId;
         if (d->task)
             r.task = *d->task;
     }
@@ -61,12 +62,13 @@ void RunRecord::assignFrom(Run &&run)
     state = run.state;
     preemptible = run.preemptible;
     preempt = Preempt::None;
+    timedOut = false;
     const bool cold = run.messageId || !run.input.isEmpty() || !run.payloadJson.isEmpty()
                       || !run.savedState.isEmpty() || !run.result.isEmpty() || !run.error.isEmpty()
                       || !run.progressText.isEmpty() || !run.log.isEmpty() || run.progress > 0
                       || run.mergedInto || run.retryOf || run.mergedCount
                       || run.errorCode != ErrorCode::None || run.createdAt != run.queuedAt
-                      || run.task.has_value();
+                      || run.task.has_value() || run.jobId;
     if (!cold) {
         detail.reset();
         return;
@@ -84,6 +86,7 @@ void RunRecord::assignFrom(Run &&run)
     d.createdAt = run.createdAt != run.queuedAt ? run.createdAt : 0;
     d.mergedInto = run.mergedInto;
     d.retryOf = run.retryOf;
+    d.jobId = run.jobId;
     d.mergedCount = run.mergedCount;
     d.errorCode = run.errorCode;
     if (run.task)

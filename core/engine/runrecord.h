@@ -34,6 +34,7 @@ struct RunDetail
     /// Revived from its stored row (an operator's requeue or cancel): its rows are written even
     /// by a store that keeps no runs, which kept this one because it needed attention.
     bool revived = false;
+    qint64 jobId = 0; ///< the job that fired it (SPEC J1)
 };
 
 /// The engine's live view of a run that has not been resolved yet, or whose handler is still
@@ -53,6 +54,7 @@ struct alignas(64) RunRecord
         AwaitingReturn,    ///< resolved (or parked) while executing; the worker still has it
         WithdrawnFromLane, ///< resolved while waiting for a slot; its lane entry frees it
         AwaitingClaim,     ///< a task on the task board: no session has claimed it yet
+        AwaitingRetry,     ///< its attempt failed; the next one is due later (SPEC J4)
     };
 
     RunId id = 0;
@@ -82,6 +84,7 @@ struct alignas(64) RunRecord
     bool keysChanged = false; ///< session, lane or priority differ from the stored row (revived)
     bool preemptible = true;  ///< the run (and its handler) may be interrupted for urgent work
     Preempt preempt = Preempt::None;
+    bool timedOut = false;    ///< its job's timeout expired: this attempt ends `timeout` (SPEC J5)
 
     RunDetail &details()
     {

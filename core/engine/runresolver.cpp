@@ -130,6 +130,36 @@ bool RunResolver::start(RunRecord *run)
     m_stats.runStarted(run->startedAt - run->queuedAt);
     persist(run);
     m_events.add(EventType::RunStarted, *run, ErrorCode::None, {}, run->attempt);
+    if (m_jobObserver && run->detail && run->detail->jobId)
+        m_jobObserver->jobRunStarted(run);
+    return true;
+}
+
+bool RunResolver::retryWait(RunRecord *run, ErrorCode code, const QString &text, qint64 delayMs)
+{
+    if (!allowed(run, RunState::RetryWait))
+        return false;
+    endClaim(run, true);
+    run->state = RunState::RetryWait;
+    RunDetail &d = run->details();
+    d.errorCode = code;
+    d.error = text;
+    persist(run);
+    m_events.add(EventType::RunRetryScheduled, *run, code,
+                 u"attempt %1 of %2 in %3 ms: %4"_s.arg(run->attempt + 1).arg(run->maxAttempts).arg(delayMs).arg(text),
+                 delayMs);
+    return true;
+}
+
+bool RunResolver::retryNow(RunRecord *run)
+{
+    if (!allowed(run, RunState::Queued))
+        return false;
+    run->state = RunState::Queued;
+    ++run->attempt;
+    run->queuedAt = m_time.now();
+    persist(run);
+    m_events.add(EventType::RunQueued, *run, ErrorCode::None, u"attempt %1"_s.arg(run->attempt), run->attempt);
     return true;
 }
 
@@ -194,6 +224,8 @@ bool RunResolver::finish(RunRecord *run, RunState outcome, ErrorCode code, const
                             run->startedAt > 0 ? now - run->startedAt : -1);
     m_events.add(outcomeEvent(outcome, code), *run, code, text,
                  outcome == RunState::Merged && run->detail ? run->detail->mergedInto : 0);
+    if (m_jobObserver && run->detail && run->detail->jobId)
+        m_jobObserver->jobRunFinished(run, outcome, code, text);
     return true;
 }
 

@@ -45,6 +45,21 @@ public:
     /// -> completed, failed, cancelled or merged: its one outcome. For completed, `text` is the
     /// result; otherwise the error.
     bool finish(RunRecord *run, RunState outcome, ErrorCode code, const QString &text);
+    /// running -> retry_wait: this attempt failed (`code`, `text`); the next one starts in
+    /// `delayMs` (SPEC J4). Reported as run.retry_scheduled.
+    bool retryWait(RunRecord *run, ErrorCode code, const QString &text, qint64 delayMs);
+    /// retry_wait -> queued with the next attempt.
+    bool retryNow(RunRecord *run);
+
+    /// Told when a job's run starts and when it ends (SPEC J5, J6), not for other runs.
+    class JobRunObserver
+    {
+    public:
+        virtual ~JobRunObserver() = default;
+        virtual void jobRunStarted(RunRecord *run) = 0;
+        virtual void jobRunFinished(RunRecord *run, RunState outcome, ErrorCode code, const QString &text) = 0;
+    };
+    void setJobRunObserver(JobRunObserver *observer) { m_jobObserver = observer; }
 
     /// Writes the run's current row (a change of its data, not of its state).
     void persist(RunRecord *run);
@@ -74,6 +89,7 @@ private:
     StatsCollector &m_stats;
     ClaimLedger &m_claims;
     bool m_persist;
+    JobRunObserver *m_jobObserver = nullptr; ///< Not owning.
     int m_attentionOpen = 0;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshotbuilder.h"
 
+#include "jobbook.h"
 #include "runresolver.h"
 
 #include "cycledriver.h"
@@ -142,6 +143,11 @@ EngineSnapshot SnapshotBuilder::snapshot(bool full)
     snap.needsAttention = m_p.cycles->stats().needsAttention;
     snap.needsAttentionOpen = m_p.resolver->attentionOpen();
     snap.cycleStats = m_p.cycles->stats();
+    if (full || m_p.jobs->version() != m_jobsVersion) {
+        snap.jobs = m_p.jobs->jobs();
+        snap.jobsChanged = true;
+        m_jobsVersion = m_p.jobs->version();
+    }
     snap.nextCycleAt = m_p.cycles->nextDue();
     if (full) {
         m_p.cycles->takeRecent();

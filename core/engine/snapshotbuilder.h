@@ -9,6 +9,7 @@
 namespace Yard {
 
 class CycleDriver;
+class JobBook;
 class RunResolver;
 class TaskBoard;
 
@@ -50,6 +51,7 @@ public:
         CycleDriver *cycles;
         const TaskBoard *board;
         const RunResolver *resolver;
+        const JobBook *jobs;
     };
     explicit SnapshotBuilder(Parts parts); ///< Not owning any of them.
 
@@ -63,6 +65,7 @@ private:
     SessionStatus statusOf(const Session &session, const SessionQueue *queue) const;
 
     Parts m_p;
+    quint64 m_jobsVersion = 0; ///< what the last snapshot sent
 };
 
 } // namespace Yard

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "startuprestore.h"
 
+#include "jobbook.h"
+
 #include "engineoptions.h"
 #include "laneset.h"
 #include "pausecontrol.h"
@@ -53,6 +55,7 @@ Error StartupRestore::restore()
     if (state.settings.contains(PauseControl::kSettingKey))
         m_p.pause->restore(state.settings.value(PauseControl::kSettingKey));
     m_p.resolver->restoreAttentionOpen(state.needsAttentionOpen);
+    m_p.jobs->restore(state.jobs, state.maxJobId);
 
     int recovered = 0;
     int abandoned = 0;

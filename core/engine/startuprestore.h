@@ -10,6 +10,7 @@ class PauseControl;
 class RunControl;
 class RunResolver;
 class RunTable;
+class JobBook;
 class TaskBoard;
 class SessionManager;
 class Store;
@@ -34,6 +35,7 @@ public:
         RunResolver *resolver;
         RunTable *runs;
         TaskBoard *board;
+        JobBook *jobs;
     };
     explicit StartupRestore(const Parts &parts); ///< Not owning any of them.
 

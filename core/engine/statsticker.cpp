@@ -71,6 +71,14 @@ void StatsTicker::tick()
             m_p.store->append(StatsInsert{minute});
             // Retention: seconds for two hours, minutes for thirty days.
             m_p.store->append(StatsPrune{second - 2 * 3600'000LL, second - 30LL * 86400'000LL});
+            // Runs (SPEC J8): finished ones after 7 days or beyond the newest 100,000, failed and
+            // needs-attention ones after 30 days (acknowledged ones after 7). Every 10 minutes,
+            // a bounded batch at a time, on the writer's thread.
+            if (second - m_lastRunsPrune >= 10 * 60'000) {
+                m_lastRunsPrune = second;
+                m_p.store->append(RunsPrune{second - kCompletedRetentionMs, kCompletedKept,
+                                            second - kFailedRetentionMs, 5000});
+            }
         }
     }
     arm(second + 1000);

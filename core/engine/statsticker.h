@@ -17,6 +17,11 @@ class TurnTimers;
 
 /// Closes the chart statistics (SPEC U2) on whole seconds and minutes of the clock, stores them
 /// with their retention, and keeps the newest seconds for the next snapshot. Engine thread only.
+/// Retention of runs (SPEC J8).
+constexpr qint64 kCompletedRetentionMs = 7LL * 86'400'000;
+constexpr qint64 kCompletedKept = 100'000;
+constexpr qint64 kFailedRetentionMs = 30LL * 86'400'000;
+
 class StatsTicker final
 {
     Q_DISABLE_COPY_MOVE(StatsTicker)
@@ -48,6 +53,7 @@ private:
     StatsSeries m_newSamples;
     Clock::TimerId m_timer = 0;
     TimeMs m_minuteStart = 0;
+    TimeMs m_lastRunsPrune = 0;
     bool m_persist;
 };
 

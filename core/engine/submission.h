@@ -40,6 +40,8 @@ struct RunSubmission
     /// false: never interrupted to make room for interactive or urgent work (SPEC P2).
     bool preemptible = true;
     TimeMs submittedAt = 0;
+    qint64 jobId = 0;    ///< the job that fires it (SPEC J1)
+    int maxAttempts = 0; ///< 0 = the default (3)
 };
 
 /// A task (SPEC D3): work bound to no session, waiting until a capable session claims it.
@@ -55,6 +57,7 @@ struct TaskSubmission
     TaskRequirements needs;
     int maxAttempts = 0; ///< 0 = the default (3)
     TimeMs submittedAt = 0;
+    qint64 jobId = 0; ///< the job that fires it (SPEC J1)
 };
 
 /// What an operator does with a run that needs attention (SPEC D8).

@@ -227,7 +227,7 @@ QVector<RunId> TaskBoard::sweepExpired(int limit, Error *error)
 void TaskBoard::returnedAfterExpiry(RunRecord *run)
 {
     --m_awaitingRecovery;
-    m_p.active->letGoExpired(run);
+    m_p.active->letGo(run);
     recover(run, u"lease expired: its worker stopped reporting"_s,
             u"lease expired on attempt %1 of %2; not retried"_s.arg(run->attempt).arg(run->maxAttempts));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workerreports.h"
 
+#include "jobbook.h"
 #include "sessionchanges.h"
 
 #include "activeruns.h"
@@ -84,16 +85,22 @@ void WorkerReports::finished(RunTicket *ticket)
         m_p.board->returnedAfterExpiry(run); // its lease expired meanwhile: it runs again
         return;
     }
+    if (run->timedOut) {
+        m_p.jobs->timedOutRunReturned(run); // its job's timeout expired: whatever it did, that attempt is over
+        return;
+    }
     Outcome outcome = std::move(ticket->outcome);
     switch (outcome.kind) {
     case Outcome::Kind::Succeeded:
         m_p.active->end(run, RunState::Completed, ErrorCode::None, outcome.text);
         return;
-    case Outcome::Kind::Failed:
-        m_p.active->end(run, RunState::Failed,
-                        outcome.code == ErrorCode::None ? ErrorCode::HandlerFailed : outcome.code,
-                        outcome.text);
+    case Outcome::Kind::Failed: {
+        const ErrorCode code = outcome.code == ErrorCode::None ? ErrorCode::HandlerFailed : outcome.code;
+        if (run->detail && run->detail->jobId && m_p.jobs->retry(run, code, outcome.text, outcome.retryable))
+            return; // its job tries again later (SPEC J4)
+        m_p.active->end(run, RunState::Failed, code, outcome.text);
         return;
+    }
     case Outcome::Kind::ContinueAfter:
         // Also while shutting down: a run in flight may finish until the deadline (SPEC Q12).
         m_p.active->continueAfter(run, outcome.delayMs);

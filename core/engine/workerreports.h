@@ -15,6 +15,7 @@ class AdmissionPump;
 class RunResolver;
 class RunTable;
 class TurnClock;
+class JobBook;
 class SessionChanges;
 class TaskBoard;
 class TurnEvents;
@@ -41,6 +42,7 @@ public:
         TurnEvents *events;
         TaskBoard *board;
         SessionChanges *changes;
+        JobBook *jobs;
         /// Started when the current turn began: the budget counts from there.
         const QElapsedTimer *turnTimer;
     };

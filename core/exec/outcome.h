@@ -24,11 +24,18 @@ struct Outcome
     ErrorCode code = ErrorCode::None;
     qint64 delayMs = 0;
     QString text;
+    bool retryable = true; ///< a failure that retrying cannot fix says false (SPEC J4)
 
     static Outcome success(QString result = {}) { return {Kind::Succeeded, ErrorCode::None, 0, std::move(result)}; }
     static Outcome failure(QString error, ErrorCode code = ErrorCode::HandlerFailed)
     {
         return {Kind::Failed, code, 0, std::move(error)};
+    }
+    /// A failure that no retry would fix (bad input, a permanent refusal): the run's job does
+    /// not try it again (SPEC J4).
+    static Outcome fatal(QString error, ErrorCode code = ErrorCode::HandlerFailed)
+    {
+        return {Kind::Failed, code, 0, std::move(error), false};
     }
     /// For handlers that wait: return this instead of sleeping. Time follows the injected Clock.
     static Outcome continueAfter(qint64 delayMs) { return {Kind::ContinueAfter, ErrorCode::None, delayMs, {}}; }

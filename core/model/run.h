@@ -10,6 +10,7 @@
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
+#include <QVector>
 
 #include <optional>
 
@@ -45,12 +46,27 @@ struct Run
     QString log; ///< newest 64 KiB of the handler's log lines
     RunId retryOf = 0; ///< operator retry: the run this one repeats
     bool preemptible = true; ///< may be interrupted for interactive or urgent work (SPEC P2)
+    qint64 jobId = 0;        ///< the job that fired it (SPEC J1); 0 = none
     /// Set for tasks (SPEC D3): runs that wait for a capable session to claim them.
     std::optional<TaskInfo> task;
 
     bool isTerminal() const { return Yard::isTerminal(state); }
 };
 
+/// One attempt of a run, as recorded when it ended (SPEC J4).
+struct RunAttempt
+{
+    RunId run = 0;
+    int attempt = 1;
+    TimeMs startedAt = 0;
+    TimeMs finishedAt = 0;
+    QString outcome; ///< "completed", "failed", "timeout", "cancelled", "retry" …
+    ErrorCode errorCode = ErrorCode::None;
+    QString error;
+};
+using RunAttempts = QVector<RunAttempt>;
+
 } // namespace Yard
 
 Q_DECLARE_METATYPE(Yard::Run)
+Q_DECLARE_METATYPE(Yard::RunAttempts)

@@ -28,6 +28,10 @@ void MemoryStore::submit(MutationBatch &&batch, quint64 seq)
                         m_settings.insert(v.key, v.value);
                 } else if constexpr (std::is_same_v<T, LaneUpsert>) {
                     m_lanes.insert(v.name, LaneSetting{v.name, v.limit, v.paused, v.preemptGraceMs});
+                } else if constexpr (std::is_same_v<T, JobUpsert>) {
+                    m_jobs.insert(v.job.id, v.job);
+                } else if constexpr (std::is_same_v<T, JobDelete>) {
+                    m_jobs.remove(v.id);
                 } else if constexpr (std::is_same_v<T, RunUpsert>) {
                     // Only what an operator must still act on is kept.
                     if (v.run.state == RunState::NeedsAttention)
@@ -54,6 +58,8 @@ Expected<StoredState> MemoryStore::loadState()
         if (!r.task || r.task->acknowledgedAt == 0)
             ++state.needsAttentionOpen;
     }
+    state.jobs = m_jobs.values().toVector();
+    state.maxJobId = m_jobs.isEmpty() ? 0 : m_jobs.lastKey();
     return state;
 }
 

@@ -39,6 +39,7 @@ private:
     QMap<QString, LaneSetting> m_lanes;
     MessageId m_maxMessageId = 0;
     QMap<RunId, Run> m_attention; ///< runs whose newest row is needs_attention
+    QMap<JobId, Job> m_jobs;
 };
 
 } // namespace Yard

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/audit.h"
+#include "model/job.h"
 #include "model/run.h"
 #include "model/statssample.h"
 #include "model/session.h"
@@ -71,9 +72,32 @@ struct StatsPrune
     TimeMs minutesBefore = 0;
 };
 
+/// A job with its cursor and status (SPEC J1, J7).
+struct JobUpsert
+{
+    Job job;
+};
+struct JobDelete
+{
+    JobId id = 0;
+};
+/// One finished attempt of a run (SPEC J4).
+struct AttemptInsert
+{
+    RunAttempt attempt;
+};
+/// Retention (SPEC J8): finished runs past their age or count go, in bounded batches.
+struct RunsPrune
+{
+    TimeMs completedBefore = 0;  ///< completed (and merged, cancelled) runs finished before this
+    qint64 keepCompleted = 0;    ///< at most this many of them are kept
+    TimeMs failedBefore = 0;     ///< failed and acknowledged needs-attention runs before this
+    int batch = 5000;            ///< rows per commit at most: the writer never stalls long
+};
+
 using Mutation = std::variant<SessionUpsert, SessionDelete, MessageInsert, MessagesReplace,
                               RunUpsert, SettingSet, LaneUpsert, AuditInsert, StatsInsert,
-                              StatsPrune>;
+                              StatsPrune, JobUpsert, JobDelete, AttemptInsert, RunsPrune>;
 using MutationBatch = std::vector<Mutation>;
 
 } // namespace Yard

@@ -148,6 +148,35 @@ const QList<QStringList> &migrations()
             u"ALTER TABLE runs ADD COLUMN preemptible INTEGER NOT NULL DEFAULT 1"_s,
             u"ALTER TABLE lanes ADD COLUMN preempt_grace_ms INTEGER NOT NULL DEFAULT 0"_s,
         },
+        // v7: jobs (SPEC J1-J8): the jobs with their durable cursor, each run's job, and every
+        // attempt of a run (start, end, outcome, error).
+        {
+            uR"(CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                spec TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                next_fire_at INTEGER NOT NULL DEFAULT 0,
+                last_fire_at INTEGER NOT NULL DEFAULT 0,
+                anchor_at INTEGER NOT NULL DEFAULT 0,
+                fires INTEGER NOT NULL DEFAULT 0,
+                last_run_id INTEGER NOT NULL DEFAULT 0,
+                last_outcome TEXT NOT NULL DEFAULT '',
+                last_error TEXT NOT NULL DEFAULT '',
+                last_finished_at INTEGER NOT NULL DEFAULT 0,
+                completed INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0))"_s,
+            u"ALTER TABLE runs ADD COLUMN job_id INTEGER NOT NULL DEFAULT 0"_s,
+            u"CREATE INDEX runs_job_id ON runs(job_id, id)"_s,
+            uR"(CREATE TABLE run_attempts (
+                run_id INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                error_code TEXT NOT NULL DEFAULT '',
+                error TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (run_id, attempt)))"_s,
+        },
     };
     return list;
 }

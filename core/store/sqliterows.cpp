@@ -30,7 +30,7 @@ const char16_t kRunColumns[] =
     u"id, session_id, message_id, handler, lane, priority, state, attempt, max_attempts, input, "
     u"payload, result, error_code, error, created_at, queued_at, started_at, finished_at, "
     u"updated_at, merged_into, merged_count, saved_state, progress, progress_text, log, retry_of, "
-    u"preemptible";
+    u"preemptible, job_id";
 
 const char16_t kTaskColumns[] =
     u"run_id, capabilities, workspace, channel, owner, lease_owner, lease_expires_at, wake_count, "
@@ -151,6 +151,7 @@ Run runFromQuery(const QSqlQuery &q)
     r.log = q.value(24).toString();
     r.retryOf = q.value(25).toLongLong();
     r.preemptible = q.value(26).toBool();
+    r.jobId = q.value(27).toLongLong();
     return r;
 }
 
@@ -275,7 +276,7 @@ AttentionPage needsAttentionPage(QSqlDatabase db, const NeedsAttentionFilter &fi
 Run runWithTaskFromQuery(const QSqlQuery &q)
 {
     Run r = runFromQuery(q);
-    constexpr int kFirstTaskColumn = 27;
+    constexpr int kFirstTaskColumn = 28;
     if (!q.value(kFirstTaskColumn).isNull()) {
         TaskInfo t;
         taskFromQuery(q, kFirstTaskColumn, &t);
@@ -420,6 +421,7 @@ void bindRun(SqliteStatement &q, const Run &r)
     q.bindText(24, r.log, kBorrowed);
     q.bind(25, r.retryOf);
     q.bind(26, int(r.preemptible));
+    q.bind(27, r.jobId);
 }
 
 QString messageInsertSql()
@@ -509,6 +511,83 @@ AuditEntry auditFromQuery(const QSqlQuery &q)
     e.reason = q.value(5).toString();
     e.details = q.value(6).toString();
     return e;
+}
+
+const char16_t kJobColumns[] = u"id, spec, created_at, next_fire_at, last_fire_at, anchor_at, fires, last_run_id, "
+                               u"last_outcome, last_error, last_finished_at, completed, failed";
+
+QString jobUpsertSql()
+{
+    return u"INSERT OR REPLACE INTO jobs (%1) VALUES (%2)"_s.arg(QString::fromUtf16(kJobColumns), placeholders(13));
+}
+
+void bindJob(QSqlQuery &q, const Job &j)
+{
+    q.bindValue(0, j.id);
+    q.bindValue(1, QString::fromUtf8(QJsonDocument(j.spec.toJson()).toJson(QJsonDocument::Compact)));
+    q.bindValue(2, j.createdAt);
+    q.bindValue(3, j.nextFireAt);
+    q.bindValue(4, j.lastFireAt);
+    q.bindValue(5, j.anchorAt);
+    q.bindValue(6, qint64(j.fires));
+    q.bindValue(7, j.lastRunId);
+    q.bindValue(8, text(j.lastOutcome));
+    q.bindValue(9, text(j.lastError));
+    q.bindValue(10, j.lastFinishedAt);
+    q.bindValue(11, qint64(j.completed));
+    q.bindValue(12, qint64(j.failed));
+}
+
+Expected<Job> jobFromQuery(const QSqlQuery &q)
+{
+    Job j;
+    j.id = q.value(0).toLongLong();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(q.value(1).toString().toUtf8(), &parseError);
+    if (!doc.isObject())
+        return Error::make(ErrorCode::InvalidDatabase, u"job %1: its definition is not readable JSON"_s.arg(j.id));
+    Expected<JobSpec> spec = JobSpec::fromJson(doc.object());
+    if (!spec)
+        return Error::make(ErrorCode::InvalidDatabase, u"job %1: %2"_s.arg(j.id).arg(spec.error().message));
+    j.spec = spec.value();
+    j.createdAt = q.value(2).toLongLong();
+    j.nextFireAt = q.value(3).toLongLong();
+    j.lastFireAt = q.value(4).toLongLong();
+    j.anchorAt = q.value(5).toLongLong();
+    j.fires = quint64(q.value(6).toLongLong());
+    j.lastRunId = q.value(7).toLongLong();
+    j.lastOutcome = q.value(8).toString();
+    j.lastError = q.value(9).toString();
+    j.lastFinishedAt = q.value(10).toLongLong();
+    j.completed = quint64(q.value(11).toLongLong());
+    j.failed = quint64(q.value(12).toLongLong());
+    return j;
+}
+
+const char16_t kAttemptColumns[] = u"run_id, attempt, started_at, finished_at, outcome, error_code, error";
+
+void bindAttempt(QSqlQuery &q, const RunAttempt &a)
+{
+    q.bindValue(0, a.run);
+    q.bindValue(1, a.attempt);
+    q.bindValue(2, a.startedAt);
+    q.bindValue(3, a.finishedAt);
+    q.bindValue(4, a.outcome);
+    q.bindValue(5, a.errorCode == ErrorCode::None ? QString(u""_s) : errorCodeName(a.errorCode));
+    q.bindValue(6, text(a.error));
+}
+
+RunAttempt attemptFromQuery(const QSqlQuery &q)
+{
+    RunAttempt a;
+    a.run = q.value(0).toLongLong();
+    a.attempt = q.value(1).toInt();
+    a.startedAt = q.value(2).toLongLong();
+    a.finishedAt = q.value(3).toLongLong();
+    a.outcome = q.value(4).toString();
+    a.errorCode = errorCodeFromName(q.value(5).toString()).value_or(ErrorCode::None);
+    a.error = q.value(6).toString();
+    return a;
 }
 
 } // namespace Yard::SqliteRows

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/audit.h"
+#include "model/job.h"
 #include "runquery.h"
 #include "model/run.h"
 #include "model/statssample.h"
@@ -59,5 +60,15 @@ StatsSample statsFromQuery(const QSqlQuery &q, int resolutionMs);
 void bindAudit(QSqlQuery &q, const AuditEntry &e);
 extern const char16_t kAuditColumns[];
 AuditEntry auditFromQuery(const QSqlQuery &q);
+
+/// Jobs (SPEC J1): the spec as JSON beside the cursor and status columns.
+extern const char16_t kJobColumns[];
+QString jobUpsertSql();
+void bindJob(QSqlQuery &q, const Job &job);
+/// A job row; an unreadable spec is an error naming the job (the row is left untouched).
+Expected<Job> jobFromQuery(const QSqlQuery &q);
+extern const char16_t kAttemptColumns[];
+void bindAttempt(QSqlQuery &q, const RunAttempt &a);
+RunAttempt attemptFromQuery(const QSqlQuery &q);
 
 } // namespace Yard::SqliteRows

@@ -188,6 +188,17 @@ Expected<StoredState> SqliteStore::loadState()
         || !q.next())
         return fail(u"needs_attention runs"_s);
     state.needsAttentionOpen = q.value(0).toInt();
+    if (!q.exec(u"SELECT %1 FROM jobs ORDER BY id"_s.arg(QString::fromUtf16(SqliteRows::kJobColumns))))
+        return fail(u"jobs"_s);
+    while (q.next()) {
+        Expected<Job> job = SqliteRows::jobFromQuery(q);
+        state.maxJobId = qMax(state.maxJobId, q.value(0).toLongLong());
+        if (job)
+            state.jobs.append(job.value());
+        else // kept as it is on disk; the operator sees why it does not fire
+            qCWarning(lcStore).noquote() << u"%1: %2; the job is left as it is and does not fire"_s.arg(
+                m_path, job.error().message);
+    }
     return state;
 }
 

@@ -42,11 +42,13 @@ struct SqliteWriter::Statements
     explicit Statements(const QSqlDatabase &db)
         : sessionUpsert(db), sessionDelete(db), messagesOfSessionDelete(db), messageInsert(db),
           settingSet(db), settingDelete(db), laneUpsert(db), auditInsert(db), secondInsert(db),
-          minuteInsert(db), pruneSeconds(db), pruneMinutes(db), taskUpsert(db)
+          minuteInsert(db), pruneSeconds(db), pruneMinutes(db), taskUpsert(db), jobUpsert(db),
+          jobDelete(db), attemptInsert(db), pruneSelect(db), pruneRun(db), pruneTask(db), pruneAttempts(db)
     {}
     QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
         settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
-        pruneMinutes, taskUpsert;
+        pruneMinutes, taskUpsert, jobUpsert, jobDelete, attemptInsert, pruneSelect, pruneRun, pruneTask,
+        pruneAttempts;
     SqliteStatement runUpsert;       ///< one row per run and commit: the hot path
     SqliteStatement runStatusUpsert; ///< the same, keeping session, lane and priority
 };
@@ -304,6 +306,22 @@ bool SqliteWriter::prepare(QSqlDatabase &db, Statements &st)
         && st.minuteInsert.prepare(SqliteRows::statsInsertSql(u"stats_minutes"_s))
         && st.pruneSeconds.prepare(u"DELETE FROM stats_seconds WHERE t < ?"_s)
         && st.pruneMinutes.prepare(u"DELETE FROM stats_minutes WHERE t < ?"_s)
+        && st.jobUpsert.prepare(SqliteRows::jobUpsertSql())
+        && st.jobDelete.prepare(u"DELETE FROM jobs WHERE id = ?"_s)
+        && st.attemptInsert.prepare(u"INSERT OR REPLACE INTO run_attempts (%1) VALUES (?, ?, ?, ?, ?, ?, ?)"_s.arg(
+            QString::fromUtf16(SqliteRows::kAttemptColumns)))
+        // Retention (SPEC J8): finished runs past their age, or beyond the count kept; failed
+        // and needs-attention runs only past their longer age, or once acknowledged.
+        && st.pruneSelect.prepare(
+            u"SELECT id FROM runs WHERE (state IN ('completed', 'cancelled', 'merged') AND finished_at < ?) "
+            "OR (state IN ('failed', 'needs_attention') AND finished_at < ?) "
+            "OR (state = 'needs_attention' AND finished_at < ? AND id IN (SELECT run_id FROM tasks "
+            "WHERE acknowledged_at > 0)) "
+            "OR id IN (SELECT id FROM runs WHERE state IN ('completed', 'cancelled', 'merged') "
+            "ORDER BY id DESC LIMIT -1 OFFSET ?) LIMIT ?"_s)
+        && st.pruneRun.prepare(u"DELETE FROM runs WHERE id = ?"_s)
+        && st.pruneTask.prepare(u"DELETE FROM tasks WHERE run_id = ?"_s)
+        && st.pruneAttempts.prepare(u"DELETE FROM run_attempts WHERE run_id = ?"_s)
         && st.taskUpsert.prepare(SqliteRows::taskUpsertSql());
     if (!prepared) {
         failed(Error::make(ErrorCode::StoreFailed,
@@ -338,6 +356,7 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
         return Error::make(ErrorCode::StoreFailed,
                            u"%1: cannot begin a transaction: %2"_s.arg(m_path, db.lastError().text()));
     quint64 statements = 0;
+    qint64 pruned = 0;
     bool failed = false;
     QString failure;
     auto exec = [&](auto &q) {
@@ -411,6 +430,33 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
                         exec(st.pruneSeconds);
                         st.pruneMinutes.bindValue(0, v.minutesBefore);
                         exec(st.pruneMinutes);
+                    } else if constexpr (std::is_same_v<T, JobUpsert>) {
+                        SqliteRows::bindJob(st.jobUpsert, v.job);
+                        exec(st.jobUpsert);
+                    } else if constexpr (std::is_same_v<T, JobDelete>) {
+                        st.jobDelete.bindValue(0, v.id);
+                        exec(st.jobDelete);
+                    } else if constexpr (std::is_same_v<T, AttemptInsert>) {
+                        SqliteRows::bindAttempt(st.attemptInsert, v.attempt);
+                        exec(st.attemptInsert);
+                    } else if constexpr (std::is_same_v<T, RunsPrune>) {
+                        st.pruneSelect.bindValue(0, v.completedBefore);
+                        st.pruneSelect.bindValue(1, v.failedBefore);
+                        st.pruneSelect.bindValue(2, v.completedBefore);
+                        st.pruneSelect.bindValue(3, v.keepCompleted);
+                        st.pruneSelect.bindValue(4, v.batch);
+                        exec(st.pruneSelect);
+                        std::vector<qint64> ids;
+                        while (st.pruneSelect.next())
+                            ids.push_back(st.pruneSelect.value(0).toLongLong());
+                        st.pruneSelect.finish();
+                        for (qint64 id : ids) {
+                            for (QSqlQuery *q : {&st.pruneRun, &st.pruneTask, &st.pruneAttempts}) {
+                                q->bindValue(0, id);
+                                exec(*q);
+                            }
+                        }
+                        pruned += qint64(ids.size());
                     }
                 },
                 m);
@@ -442,6 +488,8 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
     }
     QMutexLocker locker(&m_mutex);
     m_stats.statements += statements;
+    if (pruned > 0)
+        qCInfo(lcStore).noquote() << u"retention: %1 finished runs past their time removed"_s.arg(pruned);
     return {};
 }
 

@@ -34,6 +34,8 @@ struct StoredState
     QVector<LaneSetting> lanes;
     RunId maxRunId = 0;
     int needsAttentionOpen = 0; ///< needs_attention runs no operator acknowledged yet
+    QVector<Job> jobs;          ///< every job, by id
+    JobId maxJobId = 0;
     SessionId maxSessionId = 0;
     MessageId maxMessageId = 0;
 };

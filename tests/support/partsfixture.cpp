@@ -37,7 +37,7 @@ Error PartsFixture::restore()
 {
     return turn([&] {
         StartupRestore restore({store, &parts->sessions, &parts->lanes, &parts->pause, &parts->options,
-                                &parts->control, &parts->resolver, &parts->runs, &parts->board});
+                                &parts->control, &parts->resolver, &parts->runs, &parts->board, &parts->jobs});
         return restore.restore();
     });
 }
