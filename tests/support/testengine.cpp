@@ -13,10 +13,12 @@ EngineOptions TestEngine::defaultOptions()
     return o;
 }
 
-TestEngine::TestEngine(EngineOptions options, std::unique_ptr<Store> s, std::unique_ptr<Executor> e)
+TestEngine::TestEngine(EngineOptions options, std::unique_ptr<Store> s, std::unique_ptr<Executor> e, TimeMs start)
     : store(s ? std::move(s) : std::make_unique<MemoryStore>())
     , executor(e ? std::move(e) : std::make_unique<ManualExecutor>())
 {
+    if (start > 0)
+        clock.advanceTo(start);
     handlers.addBuiltins();
     engine = std::make_unique<Engine>(&clock, store.get(), executor.get(), &handlers, options);
     events = std::make_unique<EventRecorder>(engine.get());

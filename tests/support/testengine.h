@@ -18,8 +18,9 @@ namespace Yard::Test {
 /// reports and fires due timers until nothing is left to do at this instant.
 struct TestEngine
 {
+    /// `start`: the virtual time the engine starts at (0 = the clock's default, 2026-01-01).
     explicit TestEngine(EngineOptions options = defaultOptions(), std::unique_ptr<Store> store = {},
-                        std::unique_ptr<Executor> executor = {});
+                        std::unique_ptr<Executor> executor = {}, TimeMs start = 0);
     ~TestEngine();
 
     /// Defaults for policy tests: no debounce, so runs start at once.
