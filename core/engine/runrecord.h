@@ -35,6 +35,7 @@ struct RunDetail
     /// by a store that keeps no runs, which kept this one because it needed attention.
     bool revived = false;
     qint64 jobId = 0; ///< the job that fired it (SPEC J1)
+    TimeMs logPersistedAt = 0; ///< the row was last written for a log line then
 };
 
 /// The engine's live view of a run that has not been resolved yet, or whose handler is still

@@ -20,7 +20,8 @@ namespace Yard {
 
 namespace {
 constexpr size_t kSlice = 256; ///< reports handled between two looks at the clock
-constexpr qsizetype kLogTailChars = 64 * 1024;
+constexpr qsizetype kLogTailChars = 1024 * 1024; ///< SPEC H2: a 1 MiB tail
+constexpr qint64 kLogPersistMs = 1000;          ///< a chatty run's row is written at most this often
 } // namespace
 
 WorkerReports::WorkerReports(const Parts &parts)
@@ -137,13 +138,20 @@ void WorkerReports::report(InboxItem &item)
     }
     case InboxItem::Kind::Log: {
         // A bounded tail: the newest kLogTailChars characters of the run's log.
-        QString &log = run->details().log;
+        RunDetail &d = run->details();
+        QString &log = d.log;
         log += item.text;
         if (!item.text.endsWith(u'\n'))
             log += u'\n';
-        if (log.size() > kLogTailChars)
+        if (log.size() > kLogTailChars + kLogTailChars / 8) // trimmed in steps, not per line
             log = log.right(kLogTailChars);
-        m_p.resolver->persist(run);
+        // The row (with the log) is written at most once a second while the run is live; its
+        // end writes the rest.
+        const TimeMs now = m_p.time->now();
+        if (now - d.logPersistedAt >= kLogPersistMs) {
+            d.logPersistedAt = now;
+            m_p.resolver->persist(run);
+        }
         break;
     }
     case InboxItem::Kind::Heartbeat:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "handlerregistry.h"
 
+#include "commandhandler.h"
 #include "simulatehandler.h"
 
 using namespace Qt::StringLiterals;
@@ -65,6 +66,7 @@ void HandlerRegistry::addBuiltins()
 {
     add(u"noop"_s, std::make_shared<NoopHandler>());
     add(u"simulate"_s, std::make_shared<SimulateHandler>());
+    add(u"command"_s, std::make_shared<CommandHandler>());
 }
 
 } // namespace Yard
