@@ -11,6 +11,7 @@
 #include "views/cyclesview.h"
 #include "views/emptystateview.h"
 #include "views/eventsview.h"
+#include "views/jobsview.h"
 #include "views/lanesview.h"
 #include "views/overviewview.h"
 #include "views/runsview.h"
@@ -119,15 +120,12 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_eventsView = new EventsView(m_console, m_sessions);
     m_attentionView = new AttentionView(m_console);
     m_cyclesView = new CyclesView(m_console);
+    m_jobsView = new JobsView(m_console);
     addView(u"overview"_s, tr("Overview"), m_overview, QKeySequence(u"Ctrl+1"_s));
     addView(u"sessions"_s, tr("Sessions"), m_sessionsView, QKeySequence(u"Ctrl+2"_s));
     addView(u"runs"_s, tr("Runs"), m_runsView, QKeySequence(u"Ctrl+3"_s));
     m_attentionDock = addView(u"attention"_s, tr("Needs attention"), m_attentionView, QKeySequence(u"Ctrl+4"_s));
-    addView(u"jobs"_s, tr("Jobs"),
-            new EmptyStateView(tr("No scheduled jobs"),
-                               tr("Cron, interval and one-shot jobs will be listed here with their next "
-                                  "and last runs. Scheduling jobs arrives in a later release.")),
-            QKeySequence(u"Ctrl+5"_s));
+    addView(u"jobs"_s, tr("Jobs"), m_jobsView, QKeySequence(u"Ctrl+5"_s));
     addView(u"lanes"_s, tr("Lanes"), m_lanesView, QKeySequence(u"Ctrl+6"_s));
     addView(u"cycles"_s, tr("Cycles"), m_cyclesView, QKeySequence(u"Ctrl+7"_s));
     addView(u"events"_s, tr("Events"), m_eventsView, QKeySequence(u"Ctrl+8"_s));
@@ -145,6 +143,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     connect(m_eventsView, &EventsView::runActivated, this, openRun);
     connect(m_attentionView, &AttentionView::runActivated, this, openRun);
     connect(m_cyclesView, &CyclesView::runActivated, this, openRun);
+    connect(m_jobsView, &JobsView::runActivated, this, openRun);
 
     // Status bar.
     m_drainProgress->setVisible(false);
@@ -175,6 +174,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
         m_history->add(events);
         m_runsView->applyEvents(events);
         m_eventsView->applyEvents(events);
+        m_jobsView->applyEvents(events);
     });
     scheduler->requestFullSnapshot();
 }
@@ -334,6 +334,7 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_lanesView->applySnapshot(s);
     m_attentionView->applySnapshot(s);
     m_cyclesView->applySnapshot(s);
+    m_jobsView->applySnapshot(s);
 
     m_paused = s.pause.paused;
     m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause…"));

@@ -24,6 +24,7 @@ namespace Yard::Ui {
 class AttentionView;
 class CommandPalette;
 class CyclesView;
+class JobsView;
 class RunHistory;
 class ElidingLabel;
 class EventsView;
@@ -55,6 +56,7 @@ public:
     EventsView *eventsView() const { return m_eventsView; }
     AttentionView *attentionView() const { return m_attentionView; }
     CyclesView *cyclesView() const { return m_cyclesView; }
+    JobsView *jobsView() const { return m_jobsView; }
     /// needs_attention runs no operator dealt with yet, as the badge shows it.
     int attentionBadge() const { return m_attentionOpen; }
     OperatorActions *actions() const { return m_console.actions; }
@@ -93,6 +95,7 @@ private:
     EventsView *m_eventsView;
     AttentionView *m_attentionView;
     CyclesView *m_cyclesView;
+    JobsView *m_jobsView;
     QDockWidget *m_attentionDock = nullptr;
     int m_attentionOpen = 0;
     QString m_stateTitle; ///< "PAUSED", "DRAINING"… or empty while running

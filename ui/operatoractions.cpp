@@ -387,4 +387,82 @@ void OperatorActions::setCycleInterval(qint64 ms)
     });
 }
 
+void OperatorActions::createJob(const JobSpec &spec)
+{
+    m_scheduler->call(
+        this,
+        [actor = m_actor, spec](Engine &e) {
+            Expected<Job> j = e.createJob(spec);
+            e.audit(actor, u"create_job"_s, u"job "_s + spec.name, {},
+                    j ? u"job %1: %2"_s.arg(j->id).arg(QString::fromUtf8(QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact)))
+                      : j.error().toString());
+            return j;
+        },
+        [this](const Expected<Job> &j) {
+            if (!j) {
+                Q_EMIT actionFailed(j.error().toString());
+                return;
+            }
+            Q_EMIT actionDone(tr("Job \"%1\" created (#%2)").arg(j->spec.name).arg(j->id));
+            Q_EMIT jobSaved(j->id);
+        });
+}
+
+void OperatorActions::updateJob(JobId id, const JobSpec &spec)
+{
+    run(m_scheduler, this, [actor = m_actor, id, spec](Engine &e) {
+        Outcome o;
+        const Error err = e.updateJob(id, spec);
+        if (err.isError())
+            o.error = err.toString();
+        else
+            o.summary = tr("Job \"%1\" saved").arg(spec.name);
+        e.audit(actor, u"update_job"_s, u"job %1"_s.arg(id), {},
+                err.isError() ? err.toString() : QString::fromUtf8(QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact)));
+        return o;
+    });
+}
+
+void OperatorActions::setJobEnabled(JobId id, const QString &name, bool enabled)
+{
+    run(m_scheduler, this, [actor = m_actor, id, name, enabled](Engine &e) {
+        Outcome o;
+        const Error err = e.setJobEnabled(id, enabled);
+        if (err.isError())
+            o.error = err.toString();
+        else
+            o.summary = enabled ? tr("Job \"%1\" enabled").arg(name) : tr("Job \"%1\" disabled: it keeps its history and does not fire").arg(name);
+        e.audit(actor, enabled ? u"enable_job"_s : u"disable_job"_s, u"job %1 (%2)"_s.arg(id).arg(name), {});
+        return o;
+    });
+}
+
+void OperatorActions::runJobNow(JobId id, const QString &name)
+{
+    run(m_scheduler, this, [actor = m_actor, id, name](Engine &e) {
+        Outcome o;
+        Expected<RunId> r = e.runJobNow(id);
+        if (r)
+            o.summary = tr("Job \"%1\" started as run #%2").arg(name).arg(r.value());
+        else
+            o.error = r.error().toString();
+        e.audit(actor, u"run_job_now"_s, u"job %1 (%2)"_s.arg(id).arg(name), {}, r ? u"run #%1"_s.arg(r.value()) : r.error().toString());
+        return o;
+    });
+}
+
+void OperatorActions::deleteJob(JobId id, const QString &name, const QString &reason)
+{
+    run(m_scheduler, this, [actor = m_actor, id, name, reason](Engine &e) {
+        Outcome o;
+        const Error err = e.deleteJob(id);
+        if (err.isError())
+            o.error = err.toString();
+        else
+            o.summary = tr("Job \"%1\" deleted").arg(name);
+        e.audit(actor, u"delete_job"_s, u"job %1 (%2)"_s.arg(id).arg(name), reason);
+        return o;
+    });
+}
+
 } // namespace Yard::Ui

@@ -3,6 +3,7 @@
 
 #include "engine/submission.h"
 #include "model/ids.h"
+#include "model/job.h"
 #include "model/queueconfig.h"
 #include "store/runquery.h"
 
@@ -50,6 +51,12 @@ public:
     void resolveAttention(AttentionAction action, const QVector<RunId> &runs,
                           const NeedsAttentionFilter &filter, const QString &note);
     void runCycleNow();
+    // Jobs (SPEC J1, U6).
+    void createJob(const JobSpec &spec);
+    void updateJob(JobId id, const JobSpec &spec);
+    void setJobEnabled(JobId id, const QString &name, bool enabled);
+    void runJobNow(JobId id, const QString &name);
+    void deleteJob(JobId id, const QString &name, const QString &reason);
     /// <= 0: cycles run only on demand.
     void setCycleInterval(qint64 ms);
 
@@ -62,6 +69,8 @@ Q_SIGNALS:
     void cancelRejected(const QVector<Yard::RunId> &runs);
     /// A needs-attention action finished: `done` runs changed.
     void attentionResolved(int done, int failed);
+    /// A job was created (its id) or changed.
+    void jobSaved(Yard::JobId id);
 
 private:
     Scheduler *m_scheduler;

@@ -21,9 +21,11 @@ struct RunFilter
     QStringList lanes;
     QVector<Priority> priorities;
     SessionId session = 0;
+    qint64 job = 0; ///< runs this job fired (SPEC J6)
+    QStringList handlers; ///< run types (SPEC J6)
     TimeMs queuedAfter = 0;
     TimeMs queuedBefore = 0;
-    QString text; ///< substring of input, error or result; "#123" finds run 123
+    QString text; ///< substring of input, payload, error or result; "#123" finds run 123
 
     bool operator==(const RunFilter &) const = default;
 };

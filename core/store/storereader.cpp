@@ -90,6 +90,7 @@ StoreReader::StoreReader(const QString &path, QObject *parent)
 {
     qRegisterMetaType<Yard::RunPage>();
     qRegisterMetaType<Yard::AttentionPage>();
+    qRegisterMetaType<Yard::RunAttempts>();
     qRegisterMetaType<Yard::Run>();
     qRegisterMetaType<Yard::MessageList>();
     qRegisterMetaType<Yard::StatsSeries>();
@@ -144,6 +145,14 @@ QString StoreReader::whereClause(const RunFilter &f, QVariantList *binds)
     inList(u"r.state"_s, states);
     inList(u"r.lane"_s, lanes);
     inList(u"r.priority"_s, priorities);
+    QVariantList handlers;
+    for (const QString &h : f.handlers)
+        handlers << h;
+    inList(u"r.handler"_s, handlers);
+    if (f.job) {
+        parts << u"r.job_id = ?"_s;
+        binds->append(f.job);
+    }
     if (f.session) {
         parts << u"r.session_id = ?"_s;
         binds->append(f.session);
@@ -168,8 +177,8 @@ QString StoreReader::whereClause(const RunFilter &f, QVariantList *binds)
             pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
             pattern = u"%"_s + pattern + u"%"_s;
             parts << u"(r.input LIKE ? ESCAPE '\\' OR r.error LIKE ? ESCAPE '\\' OR "
-                     "r.result LIKE ? ESCAPE '\\' OR s.key LIKE ? ESCAPE '\\')"_s;
-            for (int i = 0; i < 4; ++i)
+                     "r.result LIKE ? ESCAPE '\\' OR s.key LIKE ? ESCAPE '\\' OR r.payload LIKE ? ESCAPE '\\')"_s;
+            for (int i = 0; i < 5; ++i)
                 binds->append(pattern);
         }
     }
@@ -311,6 +320,24 @@ quint64 StoreReader::requestNeedsAttention(const NeedsAttentionFilter &filter, R
         AttentionPage page = SqliteRows::needsAttentionPage(w.db(), filter, before, limit);
         page.request = id;
         Q_EMIT needsAttentionReady(page);
+    });
+    return id;
+}
+
+quint64 StoreReader::requestAttempts(RunId run)
+{
+    const quint64 id = m_nextRequest++;
+    post([this, id, run](Worker &w) {
+        QSqlQuery q(w.db());
+        q.prepare(u"SELECT %1 FROM run_attempts WHERE run_id = ? ORDER BY attempt"_s.arg(
+            QString::fromUtf16(SqliteRows::kAttemptColumns)));
+        q.bindValue(0, run);
+        RunAttempts list;
+        if (q.exec()) {
+            while (q.next())
+                list.append(SqliteRows::attemptFromQuery(q));
+        }
+        Q_EMIT attemptsReady(id, list);
     });
     return id;
 }

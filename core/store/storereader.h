@@ -45,6 +45,8 @@ public:
     /// needs_attention runs `filter` matches, newest first below `before` (0 = from the newest),
     /// with how many match in all (SPEC U5).
     quint64 requestNeedsAttention(const NeedsAttentionFilter &filter, RunId before, int limit);
+    /// Every recorded attempt of a run, oldest first (SPEC J4).
+    quint64 requestAttempts(RunId run);
 
     /// Builds the WHERE clause for a filter (exposed for tests). Values go to `binds`.
     static QString whereClause(const RunFilter &filter, QVariantList *binds);
@@ -56,6 +58,7 @@ Q_SIGNALS:
     void historyReady(quint64 request, const Yard::StatsSeries &samples);
     void auditReady(quint64 request, const Yard::AuditLog &entries);
     void needsAttentionReady(const Yard::AttentionPage &page);
+    void attemptsReady(quint64 request, const Yard::RunAttempts &attempts);
 
 private:
     class Worker;

@@ -34,7 +34,10 @@ std::optional<RunState> stateAfter(const Event &e)
         return e.code == ErrorCode::Interrupted ? std::optional(RunState::Queued) : std::nullopt;
     case EventType::RunRecovered:
     case EventType::RunRescheduled:
+    case EventType::LeaseRecovered:
         return RunState::Queued;
+    case EventType::RunRetryScheduled:
+        return RunState::RetryWait;
     case EventType::RunNeedsAttention:
         return RunState::NeedsAttention;
     default:
@@ -306,8 +309,17 @@ void RunsModel::applyEvents(const EventBatch &events)
         // "in the future" (which showed as a blank duration until the next snapshot).
         m_now = qMax(m_now, e.time);
         if (e.type == EventType::RunQueued) {
-            if (!m_rowOf.contains(e.run) && (m_rows.isEmpty() || e.run > m_rows.first().id))
+            const int row = m_rowOf.value(e.run, -1);
+            if (row >= 0) {
+                // A run listed already is queued again: its next attempt (SPEC J4).
+                m_rows[row].state = RunState::Queued;
+                m_rows[row].attempt = e.value > 0 ? int(e.value) : m_rows[row].attempt;
+                m_rows[row].startedAt = 0;
+                first = qMin(first, row);
+                last = qMax(last, row);
+            } else if (m_rows.isEmpty() || e.run > m_rows.first().id) {
                 ++fresh;
+            }
             continue;
         }
         if (e.type == EventType::RunProgress) {
