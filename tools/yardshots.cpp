@@ -14,6 +14,9 @@
 #include "models/cyclesmodel.h"
 #include "views/attentionview.h"
 #include "views/cyclesview.h"
+#include "views/jobsview.h"
+#include "models/jobsmodel.h"
+#include "widgets/jobdialog.h"
 
 #include "engine/scheduler.h"
 #include "store/storereader.h"
@@ -119,6 +122,35 @@ int main(int argc, char **argv)
         runs->showRun(resumed.first());
         wait(1500);
         shoot(u"runs-preempted"_s);
+    }
+    window.showView(u"jobs"_s);
+    {
+        Yard::Ui::JobsView *jobs = window.jobsView();
+        for (int r = 0; r < jobs->model()->rowCount(); ++r) {
+            if (jobs->model()->jobAt(r)->spec.name.startsWith(u"Flaky"_s)) {
+                jobs->table()->selectRow(r);
+                break;
+            }
+        }
+        shoot(u"jobs"_s);
+        // The dialog with a schedule whose next fires cross a DST change.
+        Yard::Ui::JobDialog dialog(jobs->model()->rowCount() ? QVector<Yard::Job>{*jobs->model()->jobAt(0)} : QVector<Yard::Job>{},
+                                   &window);
+        dialog.setWindowTitle(u"New job"_s);
+        Yard::JobSpec spec;
+        spec.name = u"Nightly backup"_s;
+        spec.type = u"command"_s;
+        spec.schedule = Yard::Schedule::fromJson({{u"cron"_s, u"30 2 * * *"_s}, {u"tz"_s, u"Europe/Berlin"_s}}).value();
+        spec.payloadJson = R"({"program": "/usr/bin/rsync", "args": ["-a", "/srv/data/", "backup:/data/"]})";
+        spec.timeoutMs = 3'600'000;
+        dialog.setSpec(spec);
+        dialog.setPreviewFrom(QDateTime::fromString(u"2026-03-27T12:00:00Z"_s, Qt::ISODate).toMSecsSinceEpoch());
+        dialog.show();
+        wait(700);
+        const QString path = QDir(out).filePath(u"%1-job-dialog.png"_s.arg(theme));
+        dialog.grab().save(path);
+        std::printf("%s\n", qPrintable(path));
+        dialog.close();
     }
     window.showView(u"lanes"_s);
     shoot(u"lanes"_s);

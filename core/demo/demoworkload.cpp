@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -129,9 +130,53 @@ void DemoWorkload::start()
     // operator chose is kept.
     if (m_engine->cycleInterval() == CycleOptions{}.intervalMs)
         m_engine->setCycleInterval(m_options.cycleIntervalMs);
+    createJobs();
     m_running = true;
     m_lastCron = m_engine->clock()->now();
     m_timer = m_engine->clock()->callAfter(kTickMs, [this] { m_engine->batch([this] { tick(); }); });
+}
+
+void DemoWorkload::createJobs()
+{
+    // A handful of jobs (SPEC J1-J4, H2), made once: a later demo finds them by name.
+    QStringList existing;
+    for (const Job &j : m_engine->jobs())
+        existing << j.spec.name;
+    auto make = [&](const QString &name, const QJsonObject &json) -> JobId {
+        for (const Job &j : m_engine->jobs()) {
+            if (j.spec.name == name)
+                return j.id;
+        }
+        QJsonObject o = json;
+        o.insert(u"name"_s, name);
+        Expected<JobSpec> spec = JobSpec::fromJson(o);
+        Expected<Job> job = spec ? m_engine->createJob(spec.value()) : Expected<Job>(spec.error());
+        if (!job) {
+            qWarning("demo: job %s: %s", qPrintable(name), qPrintable(job.error().toString()));
+            return 0;
+        }
+        return job->id;
+    };
+    const QJsonObject quick{{u"duration_ms"_s, 2000}, {u"distribution"_s, u"fixed"_s}, {u"steps"_s, 4}};
+    make(u"Sync the issue tracker"_s, {{u"schedule"_s, QJsonObject{{u"cron"_s, u"* * * * *"_s}}},
+                                       {u"type"_s, u"simulate"_s}, {u"payload"_s, quick}});
+    const JobId build = make(u"Build the nightly index"_s,
+                             {{u"schedule"_s, QJsonObject{{u"interval"_s, QJsonObject{{u"every_ms"_s, 45'000}}}}},
+                              {u"type"_s, u"simulate"_s}, {u"payload"_s, quick}});
+    if (build)
+        make(u"Publish the index"_s, {{u"schedule"_s, QJsonObject{{u"after_job"_s, QJsonObject{{u"job"_s, build}, {u"delay_ms"_s, 5000}}}}},
+                                     {u"type"_s, u"simulate"_s}, {u"payload"_s, quick}});
+    make(u"Flaky export to the data lake"_s,
+         {{u"schedule"_s, QJsonObject{{u"interval"_s, QJsonObject{{u"every_ms"_s, 60'000}}}}},
+          {u"type"_s, u"simulate"_s},
+          {u"payload"_s, QJsonObject{{u"duration_ms"_s, 1000}, {u"fail_p"_s, 0.7}, {u"error"_s, u"upstream returned 503"_s}}},
+          {u"retry"_s, QJsonObject{{u"max_attempts"_s, 4}, {u"initial_ms"_s, 2000}, {u"factor"_s, 2}}}});
+    make(u"Say hi from a shell"_s,
+         {{u"schedule"_s, QJsonObject{{u"cron"_s, u"*/2 * * * *"_s}}},
+          {u"type"_s, u"command"_s},
+          // sh is named as the program: the handler never adds a shell of its own.
+          {u"payload"_s, QJsonObject{{u"program"_s, u"/bin/sh"_s}, {u"args"_s, QJsonArray{u"-c"_s, u"echo hi"_s}}}},
+          {u"timeout_ms"_s, 10'000}});
 }
 
 void DemoWorkload::stop()

@@ -45,6 +45,7 @@ public:
 
 private:
     void tick();
+    void createJobs();
     QByteArray payload(double meanMs, double spread);
 
     Engine *m_engine;

@@ -109,7 +109,9 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         case Name:
             return j->spec.name;
         case Schedule:
-            return j->spec.schedule.kind == Schedule::Kind::Cron ? j->spec.schedule.cron : j->spec.schedule.summary();
+            // As written, and how it reads.
+            return j->spec.schedule.kind == Schedule::Kind::Cron ? u"%1 · %2"_s.arg(j->spec.schedule.cron, reading(*j))
+                                                                 : j->spec.schedule.summary();
         case Next:
             if (!j->spec.enabled)
                 return tr("— (disabled)");

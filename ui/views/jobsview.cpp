@@ -66,7 +66,7 @@ JobsView::JobsView(const Console &console, QWidget *parent)
     setUpListTable(m_table, QAbstractItemView::SingleSelection, tr("Jobs"));
     m_table->setItemDelegateForColumn(JobsModel::Recent, new SparklineDelegate(JobsModel::RecentRole, m_table));
     m_table->horizontalHeader()->setSectionResizeMode(JobsModel::Name, QHeaderView::Stretch);
-    for (auto [col, w] : {std::pair{JobsModel::Schedule, 150}, {JobsModel::Next, 200}, {JobsModel::Last, 170},
+    for (auto [col, w] : {std::pair{JobsModel::Schedule, 300}, {JobsModel::Next, 200}, {JobsModel::Last, 170},
                           {JobsModel::Recent, 150}, {JobsModel::Counts, 100}, {JobsModel::Type, 90},
                           {JobsModel::Enabled, 80}})
         m_table->setColumnWidth(col, w);
@@ -208,7 +208,8 @@ void JobsView::showDetail()
             reading = c->describe();
     }
     QString html = u"<p><b>%1</b> · #%2 · %3</p>"_s.arg(esc(j->spec.name)).arg(j->id).arg(j->spec.enabled ? tr("enabled") : tr("disabled"));
-    html += u"<p>%1 <code>%2</code><br>%3</p>"_s.arg(tr("Schedule"), esc(s.kind == Schedule::Kind::Cron ? s.cron : s.summary()), esc(reading));
+    html += s.kind == Schedule::Kind::Cron ? u"<p>%1 <code>%2</code><br>%3</p>"_s.arg(tr("Schedule"), esc(s.cron), esc(reading))
+                                           : u"<p>%1 %2</p>"_s.arg(tr("Schedule"), esc(reading));
     html += u"<p>%1 <b>%2</b> · %3 %4 · %5 %6</p>"_s.arg(tr("Type"), esc(j->spec.type), tr("lane"), esc(j->spec.lane), tr("priority"),
                                                       priorityName(j->spec.priority));
     html += u"<p>%1: %2 attempts, %3 from %4 ms, up to %5 ms · %6: %7 · %8: %9</p>"_s

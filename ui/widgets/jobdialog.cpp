@@ -132,6 +132,7 @@ JobDialog::JobDialog(const QVector<Job> &others, QWidget *parent)
     afterForm->addRow(tr("After &job:"), m_afterJob);
     afterForm->addRow(tr("&Delay:"), m_afterDelay);
     m_scheduleStack->addWidget(afterPage);
+    m_scheduleStack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum); // no gap under short pages
     left->addRow(m_scheduleStack);
     m_reading->setWordWrap(true);
     left->addRow(tr("Reads:"), m_reading);
