@@ -120,12 +120,23 @@ RunDetail::RunDetail(const Console &console, QWidget *parent)
     m_tabs->addTab(m_log, tr("Log"));
     m_tabs->addTab(m_state, tr("Saved state"));
     layout->addWidget(m_tabs, 1);
-    if (m_console.reader)
+    if (m_console.reader) {
         connect(m_console.reader, &StoreReader::runReady, this,
                 [this](quint64 request, const Run &run, const QString &key, bool found) {
-                    if (request == m_request)
-                        show(run, key, found);
+                    if (request != m_request)
+                        return;
+                    // Its attempts (SPEC J4) are read with it and shown once both are in.
+                    m_pending = Pending{run, key, found};
+                    m_attemptsRequest = m_console.reader->requestAttempts(run.id);
                 });
+        connect(m_console.reader, &StoreReader::attemptsReady, this,
+                [this](quint64 request, const RunAttempts &attempts) {
+                    if (request != m_attemptsRequest || !m_pending)
+                        return;
+                    m_attempts = attempts;
+                    show(m_pending->run, m_pending->key, m_pending->found);
+                });
+    }
     m_title->setText(tr("<i>Select a run to see its timeline, input, result and log.</i>"));
 }
 
@@ -174,6 +185,19 @@ void RunDetail::show(const Run &r, const QString &sessionKey, bool found)
     if (r.mergedCount > 1)
         html += row(tr("Carries"), tr("%1 messages (collect mode)").arg(r.mergedCount));
     html += u"</table>"_s;
+    if (m_attempts.size() > 1 || (m_attempts.size() == 1 && r.jobId)) {
+        html += u"<h4>%1</h4><table>"_s.arg(tr("Attempts"));
+        for (const RunAttempt &a : std::as_const(m_attempts)) {
+            const bool bad = a.outcome != u"completed";
+            html += u"<tr><td>#%1</td><td style='padding-left:8px'>%2</td><td style='padding-left:8px'>%3</td>"
+                    "<td style='padding-left:8px;color:%4'>%5</td><td style='padding-left:8px'>%6</td></tr>"_s
+                        .arg(a.attempt)
+                        .arg(Format::timestamp(a.startedAt).mid(11), Format::duration(qMax<qint64>(0, a.finishedAt - a.startedAt)),
+                             bad ? Theme::color(Theme::Role::Failed).name() : Theme::color(Theme::Role::Completed).name(),
+                             a.outcome.toHtmlEscaped(), a.error.left(200).toHtmlEscaped());
+        }
+        html += u"</table>"_s;
+    }
     if (r.errorCode != ErrorCode::None)
         html += u"<p style='color:%1'><b>%2</b>: %3</p>"_s.arg(Theme::color(Theme::Role::Failed).name(),
                                                                errorCodeName(r.errorCode), r.error.toHtmlEscaped());

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
@@ -43,6 +45,15 @@ private:
     QPlainTextEdit *m_log;
     QPlainTextEdit *m_state;
     QTimer *m_live; ///< while the run shown is not finished: its log and progress follow
+    struct Pending
+    {
+        Run run;
+        QString key;
+        bool found = false;
+    };
+    std::optional<Pending> m_pending; ///< the run read, waiting for its attempts
+    quint64 m_attemptsRequest = 0;
+    RunAttempts m_attempts;
 };
 
 } // namespace Yard::Ui
