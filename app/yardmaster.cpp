@@ -2,6 +2,7 @@
 // yardmaster: the operator console (default) or the headless scheduler (--headless).
 #include "unixsignalwatcher.h"
 
+#include "api/apiserver.h"
 #include "config/configfile.h"
 #include "engine/scheduler.h"
 #include "logging.h"
@@ -24,6 +25,8 @@
 
 #include <cstdio>
 #include <cstring>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -67,6 +70,8 @@ struct Options
     QString config;
     bool configGiven = false;
     QString theme;
+    QString socket; ///< the API socket's name or path ("" = the default)
+    bool noApi = false;
 };
 
 void describe(QCommandLineParser &parser)
@@ -81,6 +86,11 @@ void describe(QCommandLineParser &parser)
                       u"path"_s});
     parser.addOption({u"in-memory"_s, u"Keep everything in memory; nothing survives a restart."_s});
     parser.addOption({u"demo"_s, u"Start the demo workload (simulated agents) at once."_s});
+    parser.addOption({u"socket"_s,
+                      u"Serve the local API on this socket: a name in the runtime directory or a path "
+                      "(default: $YARD_SOCKET, else %1)."_s.arg(Yard::ApiServer::socketPath()),
+                      u"name"_s});
+    parser.addOption({u"no-api"_s, u"Do not serve the local API."_s});
     parser.addOption({u"theme"_s, u"Console colours: system, light or dark (remembered)."_s, u"name"_s});
     parser.addOption({u"config"_s,
                       u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
@@ -122,6 +132,13 @@ Options parse(QCoreApplication &app)
     o.demo = parser.isSet(u"demo"_s);
     o.configGiven = parser.isSet(u"config"_s);
     o.theme = parser.value(u"theme"_s);
+    o.socket = parser.isSet(u"socket"_s) ? parser.value(u"socket"_s) : qEnvironmentVariable("YARD_SOCKET");
+    o.noApi = parser.isSet(u"no-api"_s);
+    if (parser.isSet(u"socket"_s) && (o.socket.trimmed().isEmpty() || o.noApi)) {
+        std::fprintf(stderr, "%s\n", o.noApi ? "yardmaster: --socket and --no-api exclude each other"
+                                             : "yardmaster: --socket needs a name or a path");
+        std::exit(2);
+    }
     if (!o.theme.isEmpty() && o.theme != u"system" && o.theme != u"light" && o.theme != u"dark") {
         std::fprintf(stderr, "yardmaster: --theme must be system, light or dark, not \"%s\"\n",
                      qPrintable(o.theme));
@@ -156,28 +173,86 @@ std::unique_ptr<Yard::Scheduler> openScheduler(const Options &o)
     return std::move(scheduler).value();
 }
 
+/// Log lines for a supervisor (SPEC I4): one line per message on stderr. Under systemd
+/// (JOURNAL_STREAM set) each line starts with its syslog priority, "<4>yard.api: …", which
+/// journald turns into the entry's level; elsewhere the level is spelled out.
+void journalFriendlyLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    static const bool journal = !qEnvironmentVariableIsEmpty("JOURNAL_STREAM");
+    int priority = 6;
+    const char *level = "info";
+    switch (type) {
+    case QtDebugMsg:
+        priority = 7;
+        level = "debug";
+        break;
+    case QtInfoMsg:
+        break;
+    case QtWarningMsg:
+        priority = 4;
+        level = "warning";
+        break;
+    case QtCriticalMsg:
+        priority = 3;
+        level = "error";
+        break;
+    case QtFatalMsg:
+        priority = 2;
+        level = "fatal";
+        break;
+    }
+    QString text = message;
+    text.replace(u'\n', u' '); // one entry per message
+    const char *category = context.category && *context.category ? context.category : "yardmaster";
+    if (journal)
+        std::fprintf(stderr, "<%d>%s: %s\n", priority, category, qPrintable(text));
+    else
+        std::fprintf(stderr, "%s %s: %s\n", level, category, qPrintable(text));
+    std::fflush(stderr);
+    if (type == QtFatalMsg)
+        std::abort();
+}
+
+/// Starts the local API, unless --no-api. An error names the socket and the cause.
+Yard::Expected<std::unique_ptr<Yard::ApiServer>> startApi(Yard::Scheduler *scheduler, const Options &o)
+{
+    if (o.noApi)
+        return std::unique_ptr<Yard::ApiServer>();
+    return Yard::ApiServer::start(scheduler, Yard::ApiServer::socketPath(o.socket), o.inMemory ? QString() : o.db);
+}
+
 int runHeadless(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     setIdentity();
+    qInstallMessageHandler(journalFriendlyLog);
     const Options o = parse(app);
     auto scheduler = openScheduler(o);
     if (!scheduler)
         return 1;
+    auto api = startApi(scheduler.get(), o);
+    if (!api) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(api.error().message));
+        scheduler->shutdown(5000);
+        return 1;
+    }
     if (o.demo)
         scheduler->setDemoRunning(true);
-    std::printf("yardmaster: headless scheduler running%s; database %s\nPress Ctrl+C to stop.\n",
-                o.demo ? " with the demo workload" : "", qPrintable(scheduler->storeLocation()));
+    const QString apiText = api.value() ? api.value()->path() : u"off"_s;
+    std::printf("yardmaster: headless scheduler running%s; database %s; API %s\nPress Ctrl+C to stop.\n",
+                o.demo ? " with the demo workload" : "", qPrintable(scheduler->storeLocation()), qPrintable(apiText));
     std::fflush(stdout); // supervisors read this through a pipe
     UnixSignalWatcher watcher;
     Yard::Error stopped;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
         std::printf("yardmaster: shutting down (runs in flight get up to 5 s to finish)...\n");
         std::fflush(stdout);
+        api.value().reset(); // no new requests while the runs settle
         stopped = scheduler->shutdown(5000);
         app.quit();
     });
     int rc = app.exec();
+    api.value().reset();
     if (!stopped.isError())
         stopped = scheduler->shutdown(5000);
     scheduler.reset();
@@ -231,12 +306,21 @@ int main(int argc, char **argv)
         reader = std::make_unique<Yard::StoreReader>(o.db);
     Yard::Ui::MainWindow window(scheduler.get(), reader.get(),
                                 qEnvironmentVariable("USER", u"operator"_s));
+    auto api = startApi(scheduler.get(), o);
+    if (api && api.value())
+        window.setApiStatus(api.value()->path());
+    else if (!api)
+        window.setApiStatus({}, api.error().message);
+    if (!api)
+        qWarning("yardmaster: the local API is off: %s", qPrintable(api.error().message));
     window.show();
     if (o.demo)
         window.startDemo();
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
     int rc = app.exec();
+    if (api)
+        api.value().reset();
     if (const Yard::Error stopped = scheduler->shutdown(5000); stopped.isError()) {
         std::fprintf(stderr, "yardmaster: %s\n", qPrintable(stopped.toString()));
         rc = 1;

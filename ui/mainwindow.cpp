@@ -156,9 +156,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     statusBar()->addPermanentWidget(m_storeLabel);
     m_cycleLabel->setText(tr("Cycles: 0 · last: none yet"));
     m_cycleLabel->setToolTip(tr("The mechanical cycle: lease sweep, wakes of idle capable sessions, escalation of starving tasks"));
-    m_storeLabel->setText(tr("DB: %1 · API: off").arg(Format::homeRelative(scheduler->storeLocation())));
-    m_storeLabel->setHint(tr("Where runs and sessions are stored (%1); the local API arrives in a later release")
-                              .arg(scheduler->storeLocation()));
+    setApiStatus({});
     m_stateLabel->setText(tr("Connecting…"));
     connect(m_console.actions, &OperatorActions::actionDone, this,
             [this](const QString &summary) { statusBar()->showMessage(summary, 6000); });
@@ -180,6 +178,26 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setApiStatus(const QString &socketPath, const QString &error)
+{
+    const QString store = m_console.scheduler->storeLocation();
+    const QString api = socketPath.isEmpty() ? tr("off") : Format::homeRelative(socketPath);
+    m_storeLabel->setText(tr("DB: %1 · API: %2").arg(Format::homeRelative(store), api));
+    QString hint = tr("Where runs and sessions are stored: %1").arg(store);
+    if (!socketPath.isEmpty())
+        hint += u"\n"_s + tr("The local API (yardctl, scripts, agents) listens on %1").arg(socketPath);
+    else if (!error.isEmpty())
+        hint += u"\n"_s + tr("The local API is off: %1").arg(error);
+    else
+        hint += u"\n"_s + tr("The local API is off (started with --no-api)");
+    m_storeLabel->setHint(hint);
+}
+
+QString MainWindow::apiStatusText() const
+{
+    return m_storeLabel->text();
+}
 
 QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWidget *view,
                                  const QKeySequence &key)

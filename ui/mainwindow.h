@@ -65,6 +65,10 @@ public:
     void showView(const QString &name);
     QStringList viewNames() const;
 
+    /// Where the local API listens (the status bar shows it), or why it does not (`error`).
+    void setApiStatus(const QString &socketPath, const QString &error = {});
+    QString apiStatusText() const;
+
     /// Starts the demo workload and shows it as running (--demo, welcome button).
     void startDemo();
     /// Opens the Ctrl+K palette; returns it (it deletes itself when closed).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "job.h"
 
+#include "isotime.h"
+
 #include "jobs/cronexpression.h"
 
 #include <QDateTime>
@@ -119,7 +121,7 @@ QJsonObject Schedule::toJson() const
 {
     switch (kind) {
     case Kind::Once:
-        return {{u"once"_s, QJsonObject{{u"at"_s, QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODateWithMs)}}}};
+        return {{u"once"_s, QJsonObject{{u"at"_s, isoUtc(at)}}}};
     case Kind::Immediate:
         return {{u"immediate"_s, true}};
     case Kind::Interval:

@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -24,6 +25,7 @@ class tst_Yardmaster : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void badDatabaseIsRefusedUntouched();
     void noDisplayNamesHeadlessAndXvfb();
     void helpAndVersionNeedNoDisplay_data();
@@ -33,14 +35,24 @@ private Q_SLOTS:
     void badArgumentsAreNamed_data();
     void badArgumentsAreNamed();
     void aSecondProcessOnTheSameFileIsRefused();
+    void aSecondServerOnTheSameSocketIsRefused();
+    void headlessLogsForJournald();
     void inMemoryShutdownSaysRunsAreDiscarded();
     void fullDiskPausesThenShutdownReportsWhatWasLost();
 
 private:
+    QTemporaryDir m_sockets; ///< the API socket of every yardmaster started here (YARD_SOCKET)
     static QProcessEnvironment withoutDisplay();
     static int runsOnDisk(const QString &path);
     static QString binary() { return QStringLiteral(YARDMASTER_BINARY); }
 };
+
+void tst_Yardmaster::initTestCase()
+{
+    // Tests run side by side: each process's yardmasters serve on a socket of their own.
+    QVERIFY(m_sockets.isValid());
+    qputenv("YARD_SOCKET", m_sockets.filePath(u"api.sock"_s).toLocal8Bit());
+}
 
 void tst_Yardmaster::badDatabaseIsRefusedUntouched()
 {
@@ -198,6 +210,9 @@ void tst_Yardmaster::badArgumentsAreNamed_data()
     QTest::newRow("unknown option") << QStringList{u"--bogus"_s} << u"Unknown option 'bogus'"_s;
     QTest::newRow("stray argument") << QStringList{u"--headless"_s, u"oops"_s} << u"unexpected argument \"oops\""_s;
     QTest::newRow("empty --db") << QStringList{u"--headless"_s, u"--db"_s, u""_s} << u"--db needs a database file path"_s;
+    QTest::newRow("--socket with --no-api") << QStringList{u"--headless"_s, u"--socket"_s, u"x"_s, u"--no-api"_s}
+                                            << u"--socket and --no-api exclude each other"_s;
+    QTest::newRow("empty --socket") << QStringList{u"--headless"_s, u"--socket"_s, u" "_s} << u"--socket needs a name or a path"_s;
     QTest::newRow("--db a device") << QStringList{u"--headless"_s, u"--db"_s, u"/dev/null"_s}
                                    << u"/dev/null is not a regular file"_s;
 }
@@ -234,6 +249,74 @@ void tst_Yardmaster::aSecondProcessOnTheSameFileIsRefused()
     first.terminate();
     QVERIFY(first.waitForFinished(15000));
     QCOMPARE(first.exitCode(), 0); // the first one was not disturbed
+}
+
+void tst_Yardmaster::aSecondServerOnTheSameSocketIsRefused()
+{
+    TempDatabase dir;
+    const QString socket = dir.path(u"api.sock"_s);
+    QProcess first;
+    first.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--socket"_s, socket});
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += first.readAllStandardOutput()).contains("headless scheduler running"), 10000);
+    QVERIFY2(out.contains(QByteArray("API ").append(socket.toLocal8Bit())), out.constData());
+    QCOMPARE(QFileInfo(socket).permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther),
+             QFile::Permissions()); // mode 0600: this user only
+    QProcess second;
+    second.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--socket"_s, socket});
+    QVERIFY(second.waitForFinished(10000));
+    QCOMPARE(second.exitCode(), 1);
+    const QString err = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(err.contains(u"another Yardmaster already serves the API on %1"_s.arg(socket)), qPrintable(err));
+    QVERIFY(QFileInfo::exists(socket)); // and it left the first one's socket alone
+    first.terminate();
+    QVERIFY(first.waitForFinished(15000));
+    QCOMPARE(first.exitCode(), 0);
+    QVERIFY(!QFileInfo::exists(socket)); // removed on the way out
+
+    // A socket file left by a killed server is taken over.
+    QProcess third;
+    third.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--socket"_s, socket});
+    out.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((out += third.readAllStandardOutput()).contains("headless scheduler running"), 10000);
+    third.kill();
+    QVERIFY(third.waitForFinished(10000));
+    QVERIFY(QFileInfo::exists(socket));
+    QProcess fourth;
+    fourth.start(binary(), {u"--headless"_s, u"--in-memory"_s, u"--socket"_s, socket});
+    out.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((out += fourth.readAllStandardOutput()).contains("headless scheduler running"), 10000);
+    fourth.terminate();
+    QVERIFY(fourth.waitForFinished(15000));
+    QCOMPARE(fourth.exitCode(), 0);
+}
+
+void tst_Yardmaster::headlessLogsForJournald()
+{
+    // Under systemd every log line carries its syslog priority; elsewhere the level is spelled out.
+    for (const bool journal : {true, false}) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_LOGGING_RULES"_s, u"yard.*.info=true"_s);
+        if (journal)
+            env.insert(u"JOURNAL_STREAM"_s, u"8:12345"_s);
+        else
+            env.remove(u"JOURNAL_STREAM"_s);
+        p.setProcessEnvironment(env);
+        p.start(binary(), {u"--headless"_s, u"--in-memory"_s});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("headless scheduler running"), 10000);
+        p.terminate();
+        QVERIFY(p.waitForFinished(15000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray err = p.readAllStandardError();
+        const QByteArray expect = journal ? "<6>yard.api: API listening on " : "info yard.api: API listening on ";
+        QVERIFY2(err.contains(expect), err.constData());
+        for (const QByteArray &line : err.split('\n')) {
+            if (!line.isEmpty())
+                QVERIFY2(journal ? line.startsWith('<') : !line.startsWith('<'), line.constData());
+        }
+    }
 }
 
 void tst_Yardmaster::inMemoryShutdownSaysRunsAreDiscarded()

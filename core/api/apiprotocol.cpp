@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "apiprotocol.h"
+
+#include "model/isotime.h"
+#include "model/lanenames.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace Yard::Api {
+
+namespace {
+
+Error invalid(const QString &what)
+{
+    return Error::make(ErrorCode::InvalidRequest, what);
+}
+
+QString typeName(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+        return u"null"_s;
+    case QJsonValue::Bool:
+        return u"a boolean"_s;
+    case QJsonValue::Double:
+        return u"a number"_s;
+    case QJsonValue::String:
+        return u"a string"_s;
+    case QJsonValue::Array:
+        return u"a list"_s;
+    case QJsonValue::Object:
+        return u"an object"_s;
+    default:
+        return u"nothing"_s;
+    }
+}
+
+QByteArray line(const QJsonObject &o)
+{
+    QByteArray bytes = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    bytes += '\n';
+    return bytes;
+}
+
+} // namespace
+
+Expected<Request> parseRequest(const QByteArray &bytes, QJsonValue *id)
+{
+    if (bytes.size() > kMaxRequestBytes)
+        return invalid(u"the request is %1 bytes; at most %2 are accepted"_s.arg(bytes.size()).arg(kMaxRequestBytes));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        return invalid(u"invalid JSON at byte %1: %2"_s.arg(error.offset).arg(error.errorString()));
+    if (!doc.isObject())
+        return invalid(u"a request must be a JSON object like {\"id\": 1, \"command\": \"status\"}"_s);
+    Request r;
+    r.params = doc.object();
+    r.id = r.params.value(u"id"_s);
+    if (r.id.isUndefined())
+        r.id = QJsonValue::Null;
+    if (id)
+        *id = r.id;
+    const QJsonValue command = r.params.value(u"command"_s);
+    if (!command.isString() || command.toString().isEmpty())
+        return invalid(command.isUndefined() ? u"the request has no \"command\""_s
+                                             : u"\"command\" must be a string, not %1"_s.arg(typeName(command)));
+    r.command = command.toString();
+    return r;
+}
+
+QByteArray okReply(const QJsonValue &id, const QJsonValue &result)
+{
+    return line({{u"v"_s, kVersion}, {u"id"_s, id}, {u"ok"_s, true}, {u"result"_s, result}});
+}
+
+QByteArray errorReply(const QJsonValue &id, const Error &error)
+{
+    return line({{u"v"_s, kVersion},
+                 {u"id"_s, id},
+                 {u"ok"_s, false},
+                 {u"error"_s, QJsonObject{{u"code"_s, errorCodeName(error.code)}, {u"message"_s, error.message}}}});
+}
+
+QByteArray eventLine(const QJsonObject &event)
+{
+    return line({{u"v"_s, kVersion}, {u"event"_s, event}});
+}
+
+QJsonObject eventToJson(const Event &e, const QString &sessionKey)
+{
+    QJsonObject o{{u"t"_s, isoUtc(e.time)},
+                  {u"event"_s, eventTypeName(e.type)}};
+    if (e.run)
+        o.insert(u"run"_s, e.run);
+    if (!sessionKey.isEmpty())
+        o.insert(u"session"_s, sessionKey);
+    else if (e.session)
+        o.insert(u"session_id"_s, e.session);
+    if (e.lane)
+        o.insert(u"lane"_s, e.laneName());
+    const bool runEvent = e.type >= EventType::RunQueued && e.type <= EventType::RunClaimed;
+    if (runEvent || e.type == EventType::JobFired)
+        o.insert(u"priority"_s, priorityName(e.priority));
+    if (e.code != ErrorCode::None)
+        o.insert(u"error"_s, errorCodeName(e.code));
+    switch (e.type) {
+    case EventType::RunStarted:
+        o.insert(u"attempt"_s, e.value);
+        break;
+    case EventType::RunRetryScheduled:
+        o.insert(u"delay_ms"_s, e.value);
+        break;
+    case EventType::JobFired:
+        o.insert(u"job"_s, e.value);
+        break;
+    case EventType::RunProgress:
+        o.insert(u"progress"_s, double(e.value) / 1000.0);
+        break;
+    case EventType::SpawnRequested:
+        o.insert(u"agent"_s, e.text);
+        break;
+    case EventType::LaneChanged:
+        o.insert(u"limit"_s, e.value);
+        break;
+    default:
+        if (e.value && e.type != EventType::RunQueued)
+            o.insert(u"value"_s, e.value);
+        break;
+    }
+    if (!e.text.isEmpty() && e.type != EventType::SpawnRequested)
+        o.insert(u"detail"_s, e.text);
+    return o;
+}
+
+Expected<QString> Params::string(const QString &key, const QString &fallback) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return fallback;
+    if (!v.isString())
+        return invalid(u"\"%1\" must be a string, not %2"_s.arg(key, typeName(v)));
+    return v.toString();
+}
+
+Expected<QString> Params::requiredString(const QString &key) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return invalid(u"\"%1\" is required"_s.arg(key));
+    if (!v.isString() || v.toString().trimmed().isEmpty())
+        return invalid(u"\"%1\" must be a non-empty string, not %2"_s.arg(key, v.isString() ? u"an empty one"_s : typeName(v)));
+    return v.toString();
+}
+
+Expected<qint64> Params::integer(const QString &key, qint64 fallback, qint64 min, qint64 max) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return fallback;
+    const double d = v.toDouble(std::nan(""));
+    if (!v.isDouble() || d != std::floor(d) || d < double(min) || d > double(max))
+        return invalid(u"\"%1\" must be a whole number from %2 to %3, not %4"_s.arg(key).arg(min).arg(max).arg(
+            v.isDouble() ? QString::number(d) : typeName(v)));
+    return qint64(d);
+}
+
+Expected<bool> Params::boolean(const QString &key, bool fallback) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return fallback;
+    if (!v.isBool())
+        return invalid(u"\"%1\" must be true or false, not %2"_s.arg(key, typeName(v)));
+    return v.toBool();
+}
+
+Expected<QStringList> Params::strings(const QString &key) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return QStringList();
+    if (v.isString())
+        return v.toString().split(u',', Qt::SkipEmptyParts);
+    if (!v.isArray())
+        return invalid(u"\"%1\" must be a list of strings, not %2"_s.arg(key, typeName(v)));
+    QStringList list;
+    for (const QJsonValue &s : v.toArray()) {
+        if (!s.isString())
+            return invalid(u"\"%1\" must hold strings only, not %2"_s.arg(key, typeName(s)));
+        list << s.toString().trimmed();
+    }
+    return list;
+}
+
+Expected<QJsonObject> Params::object(const QString &key) const
+{
+    const QJsonValue v = m_o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return QJsonObject();
+    if (!v.isObject())
+        return invalid(u"\"%1\" must be an object, not %2"_s.arg(key, typeName(v)));
+    return v.toObject();
+}
+
+} // namespace Yard::Api
