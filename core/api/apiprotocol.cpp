@@ -54,7 +54,7 @@ QByteArray line(const QJsonObject &o)
 Expected<Request> parseRequest(const QByteArray &bytes, QJsonValue *id)
 {
     if (bytes.size() > kMaxRequestBytes)
-        return invalid(u"the request is %1 bytes; at most %2 are accepted"_s.arg(bytes.size()).arg(kMaxRequestBytes));
+        return invalid(u"the request is %1 bytes and is ignored: at most %2 bytes are accepted"_s.arg(bytes.size()).arg(kMaxRequestBytes));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (error.error != QJsonParseError::NoError)

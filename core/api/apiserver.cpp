@@ -31,10 +31,6 @@ namespace Yard {
 
 namespace {
 
-constexpr qsizetype kMaxUnreadReplies = 4 * 1024 * 1024; ///< a client this far behind is not read
-constexpr qsizetype kMaxBacklog = 16 * 1024 * 1024;      ///< …and past this it is dropped
-constexpr qint64 kIdleMs = 10 * 60'000;                  ///< a silent client is closed after this
-
 QString peerUser(QLocalSocket *socket)
 {
     ucred cred{};
@@ -60,16 +56,20 @@ public:
         QString user;
         qint64 lastActivity = 0;
         Api::EventSubscription subscription;
+        bool closed = false; ///< gone or dropped; its entry is erased on a later turn
     };
 
     Scheduler *scheduler = nullptr;
+    Limits limits;
+    std::atomic<int> droppedCount{0};
     QString path;
     QString databasePath;
     QLocalServer *server = nullptr;
     std::unique_ptr<StoreReader> reader;
     std::unique_ptr<Api::Commands> commands;
-    std::unordered_map<QLocalSocket *, std::unique_ptr<Connection>> connections;
-    std::unordered_map<quint64, Connection *> byId;
+    /// By client id (a socket's address may be reused). A closed connection stays until the
+    /// next turn, so that code still holding it (a parse loop, a broadcast) sees it closed.
+    std::unordered_map<quint64, std::unique_ptr<Connection>> connections;
     quint64 nextId = 1;
     std::atomic<int> clientCount{0};
     QTimer *idleSweep = nullptr;
@@ -107,7 +107,7 @@ public:
             reader = std::make_unique<StoreReader>(databasePath);
         commands = std::make_unique<Api::Commands>(scheduler, reader.get(), this, this);
         idleSweep = new QTimer(this);
-        idleSweep->setInterval(30'000);
+        idleSweep->setInterval(limits.sweepMs);
         connect(idleSweep, &QTimer::timeout, this, [this] { sweepIdle(); });
         idleSweep->start();
         return {};
@@ -115,12 +115,11 @@ public:
 
     void stop()
     {
-        for (auto &[socket, c] : connections) {
+        for (auto &[id, c] : connections) {
             if (c->socket)
                 c->socket->disconnect(this);
         }
         connections.clear();
-        byId.clear();
         commands.reset();
         reader.reset();
         // Only our own socket file goes: a refused start must not take another server's.
@@ -136,47 +135,51 @@ public:
             auto c = std::make_unique<Connection>();
             c->socket = socket;
             c->id = nextId++;
-            byId[c->id] = c.get();
             c->user = peerUser(socket);
             c->lastActivity = clock.elapsed();
             Connection *raw = c.get();
-            connections[socket] = std::move(c);
+            connections[c->id] = std::move(c);
             ++clientCount;
             connect(socket, &QLocalSocket::readyRead, this, [this, raw] { read(raw); });
             connect(socket, &QLocalSocket::bytesWritten, this, [this, raw] {
                 // It read some replies: what it sent meanwhile is read now.
-                if (raw->socket && raw->socket->bytesToWrite() < kMaxUnreadReplies && !raw->in.isEmpty())
+                if (!raw->closed && raw->socket->bytesToWrite() < limits.maxUnreadReplies && !raw->in.isEmpty())
                     process(raw);
             });
-            connect(socket, &QLocalSocket::disconnected, this, [this, socket] { forget(socket); });
+            connect(socket, &QLocalSocket::disconnected, this, [this, raw] { close(raw); });
         }
     }
 
-    void forget(QLocalSocket *socket)
+    /// Ends a connection (half a line it sent goes with it). Safe to call twice, and from
+    /// inside its own read or a broadcast: the entry is erased on a later turn.
+    void close(Connection *c)
     {
-        auto it = connections.find(socket);
-        if (it == connections.end())
+        if (c->closed)
             return;
-        if (it->second->subscription.active)
-            unsubscribe(it->second.get());
-        byId.erase(it->second->id);
-        connections.erase(it); // half a line it sent is dropped with it
+        c->closed = true;
+        if (c->subscription.active)
+            unsubscribe(c);
         --clientCount;
-        socket->deleteLater();
+        if (QLocalSocket *s = c->socket) {
+            s->disconnect(this);
+            s->abort();
+            s->deleteLater();
+        }
+        QMetaObject::invokeMethod(this, [this, id = c->id] { connections.erase(id); }, Qt::QueuedConnection);
     }
 
     void drop(Connection *c, const QString &why)
     {
-        qCWarning(lcApi).noquote() << u"dropping API client %1: %2"_s.arg(c->user, why);
-        if (QLocalSocket *s = c->socket) {
-            s->abort();
-            forget(s);
-        }
+        if (c->closed)
+            return;
+        qCWarning(lcApi).noquote() << u"dropping API client %1 (#%2): %3"_s.arg(c->user).arg(c->id).arg(why);
+        ++droppedCount;
+        close(c);
     }
 
     void read(Connection *c)
     {
-        if (!c->socket)
+        if (c->closed)
             return;
         c->in += c->socket->readAll();
         c->lastActivity = clock.elapsed();
@@ -187,10 +190,10 @@ public:
     {
         QVector<Api::Request> batch;
         qsizetype start = 0;
-        while (c->socket) {
+        while (!c->closed) {
             // A client far behind on its replies is not read further until it catches up.
-            if (c->socket->bytesToWrite() > kMaxUnreadReplies) {
-                if (c->in.size() - start + c->socket->bytesToWrite() > kMaxBacklog) {
+            if (c->socket->bytesToWrite() > limits.maxUnreadReplies) {
+                if (c->in.size() - start + c->socket->bytesToWrite() > limits.maxBacklog) {
                     drop(c, u"it does not read its replies"_s);
                     return;
                 }
@@ -201,7 +204,7 @@ public:
                 if (c->in.size() - start > Api::kMaxRequestBytes) {
                     if (!c->skipping)
                         send(c, Api::errorReply(QJsonValue::Null, Error::make(ErrorCode::InvalidRequest,
-                                                                              u"the request is larger than %1 bytes and is ignored"_s.arg(Api::kMaxRequestBytes))));
+                                                                              u"the request is larger than 1 MiB and is ignored: at most %1 bytes are accepted"_s.arg(Api::kMaxRequestBytes))));
                     c->skipping = true;
                     start = c->in.size();
                 }
@@ -223,7 +226,7 @@ public:
             }
             batch.append(r.value());
         }
-        if (!c->socket)
+        if (c->closed)
             return;
         c->in.remove(0, start);
         if (!batch.isEmpty())
@@ -232,27 +235,27 @@ public:
 
     void send(Connection *c, const QByteArray &bytes)
     {
-        if (!c->socket)
+        if (c->closed)
             return;
         c->socket->write(bytes);
-        if (c->socket->bytesToWrite() > kMaxBacklog)
+        if (c->socket->bytesToWrite() > limits.maxBacklog)
             drop(c, u"it does not read what it receives"_s);
     }
 
     // Api::Replier
     void reply(quint64 client, const QByteArray &bytes) override
     {
-        auto it = byId.find(client);
-        if (it != byId.end())
-            send(it->second, bytes);
+        auto it = connections.find(client);
+        if (it != connections.end())
+            send(it->second.get(), bytes);
     }
 
     bool subscribe(quint64 client, const Api::EventSubscription &subscription) override
     {
-        auto it = byId.find(client);
-        if (it == byId.end())
+        auto it = connections.find(client);
+        if (it == connections.end() || it->second->closed)
             return false;
-        Connection *c = it->second;
+        Connection *c = it->second.get();
         if (!c->subscription.active && ++subscribers == 1)
             eventFeed = connect(scheduler, &Scheduler::eventsReady, this, [this](const EventBatch &events) { broadcast(events); },
                                 Qt::QueuedConnection);
@@ -271,8 +274,8 @@ public:
     void broadcast(const EventBatch &events)
     {
         std::vector<Connection *> targets;
-        for (auto &[socket, c] : connections) {
-            if (c->subscription.active)
+        for (auto &[id, c] : connections) {
+            if (c->subscription.active && !c->closed)
                 targets.push_back(c.get());
         }
         commands->learnKeys(events);
@@ -300,12 +303,12 @@ public:
     {
         const qint64 now = clock.elapsed();
         std::vector<Connection *> idle;
-        for (auto &[socket, c] : connections) {
-            if (!c->subscription.active && now - c->lastActivity > kIdleMs)
+        for (auto &[id, c] : connections) {
+            if (!c->closed && !c->subscription.active && now - c->lastActivity > limits.idleMs)
                 idle.push_back(c.get());
         }
         for (Connection *c : idle)
-            drop(c, u"it said nothing for %1 minutes"_s.arg(kIdleMs / 60'000));
+            drop(c, u"it said nothing for %1 ms"_s.arg(limits.idleMs));
     }
 };
 
@@ -326,10 +329,11 @@ ApiServer::ApiServer()
 {}
 
 Expected<std::unique_ptr<ApiServer>> ApiServer::start(Scheduler *scheduler, const QString &path,
-                                                      const QString &databasePath)
+                                                      const QString &databasePath, const Limits &limits)
 {
     std::unique_ptr<ApiServer> s(new ApiServer);
     s->d->scheduler = scheduler;
+    s->d->limits = limits;
     s->d->path = path;
     s->d->databasePath = databasePath;
     s->m_thread = new QThread;
@@ -372,6 +376,11 @@ QString ApiServer::path() const
 int ApiServer::clients() const
 {
     return d ? d->clientCount.load() : 0;
+}
+
+int ApiServer::dropped() const
+{
+    return d ? d->droppedCount.load() : 0;
 }
 
 } // namespace Yard

@@ -36,15 +36,35 @@ public:
     /// (".sock" added) in the per-user runtime directory. Empty: "yardmaster".
     static QString socketPath(const QString &name = {});
 
+    /// How much a client may owe the server before it is slowed, then dropped (SPEC I2).
+    struct Limits
+    {
+        /// Replies a client has not read: past this, its further requests wait unread.
+        qsizetype maxUnreadReplies = 4 * 1024 * 1024;
+        /// Unread replies plus unparsed requests: past this, the client is dropped.
+        qsizetype maxBacklog = 16 * 1024 * 1024;
+        /// A client that says nothing (and follows no events) for this long is closed.
+        qint64 idleMs = 10 * 60'000;
+        /// How often idle clients are looked for.
+        int sweepMs = 30'000;
+    };
+
     /// Listens on `path` (refusing when another live server has it) and serves `scheduler`.
     /// `databasePath` (empty for in-memory) lets list queries read history on their own thread.
     static Expected<std::unique_ptr<ApiServer>> start(Scheduler *scheduler, const QString &path,
-                                                      const QString &databasePath);
+                                                      const QString &databasePath, const Limits &limits);
+    static Expected<std::unique_ptr<ApiServer>> start(Scheduler *scheduler, const QString &path,
+                                                      const QString &databasePath)
+    {
+        return start(scheduler, path, databasePath, Limits());
+    }
     ~ApiServer() override;
 
     QString path() const;
     /// Connected clients right now (tests, the status bar).
     int clients() const;
+    /// Clients dropped for not reading or for saying nothing, since start.
+    int dropped() const;
 
 private:
     ApiServer();
