@@ -27,6 +27,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include "apibench.h"
 #include "preemptbench.h"
 
 #ifdef YARD_WITH_UI
@@ -609,7 +610,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | preempt | runs-view | ui-flood"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | preempt | api | runs-view | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
@@ -618,6 +619,8 @@ int main(int argc, char **argv)
                       u"Comma-separated lanes the sessions are spread over (default "
                       "main,subagent,team,cron: 210 slots)."_s,
                       u"list"_s});
+    parser.addOption({u"seconds"_s, u"api: how long the clients submit (default 10)."_s, u"n"_s});
+    parser.addOption({u"window"_s, u"api: submits each client keeps in flight (default 8)."_s, u"n"_s});
     parser.addOption({u"cycles"_s, u"cycle: run this many cycles over 100k tasks only (for a profiler)."_s, u"n"_s});
     parser.addOption({u"backlog"_s,
                       u"engine: submit every run before the first one runs (the dispatch backlog)."_s});
@@ -660,11 +663,13 @@ int main(int argc, char **argv)
         return runsView(cfg);
     if (what == u"preempt")
         return preemptBench(cfg.repeat);
+    if (what == u"api")
+        return apiBench(cfg.repeat, double(number(u"seconds"_s, 10)), int(qMin<qint64>(number(u"window"_s, 8), 4096)));
     if (what == u"cycle")
         return cycleBench(int(number(u"cycles"_s, 0)));
     if (what == u"queued-memory")
         return queuedMemoryOnly(cfg);
-    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, preempt, runs-view or ui-flood\n",
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, preempt, api, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;
 }

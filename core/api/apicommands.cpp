@@ -264,9 +264,9 @@ void Commands::learnKeys(const EventBatch &events)
     }
 }
 
-QJsonObject Commands::eventJson(const Event &e)
+QByteArray Commands::eventLine(const Event &e) const
 {
-    return eventToJson(e, m_sessionKeys.value(e.session));
+    return Api::eventLine(e, m_sessionKeys.value(e.session));
 }
 
 void Commands::handle(quint64 client, const QString &user, const QVector<Request> &batch)

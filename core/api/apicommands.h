@@ -60,8 +60,8 @@ public:
 
     /// A batch of requests from one client, in order (submits go to the engine together).
     void handle(quint64 client, const QString &user, const QVector<Request> &batch);
-    /// An event for a subscriber, with its session's key when known.
-    QJsonObject eventJson(const Event &e);
+    /// An event line for subscribers, naming its session by key when known.
+    QByteArray eventLine(const Event &e) const;
     /// The key of a session (learnt from events and lists), or empty.
     QString sessionKey(SessionId id) const { return m_sessionKeys.value(id); }
     /// Learns session keys from a batch before it is matched against subscriptions.

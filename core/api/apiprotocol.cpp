@@ -3,6 +3,7 @@
 
 #include "model/isotime.h"
 #include "model/lanenames.h"
+#include "model/priority.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -89,55 +90,64 @@ QByteArray errorReply(const QJsonValue &id, const Error &error)
                  {u"error"_s, QJsonObject{{u"code"_s, errorCodeName(error.code)}, {u"message"_s, error.message}}}});
 }
 
-QByteArray eventLine(const QJsonObject &event)
+void writeEvent(JsonWriter &w, const Event &e, const QString &sessionKey, const QString &ref)
 {
-    return line({{u"v"_s, kVersion}, {u"event"_s, event}});
-}
-
-QJsonObject eventToJson(const Event &e, const QString &sessionKey)
-{
-    QJsonObject o{{u"t"_s, isoUtc(e.time)},
-                  {u"event"_s, eventTypeName(e.type)}};
+    w.add("t", isoUtc(e.time));
+    w.add("event", eventTypeName(e.type));
     if (e.run)
-        o.insert(u"run"_s, e.run);
+        w.add("run", e.run);
+    if (!ref.isEmpty())
+        w.add("ref", ref);
     if (!sessionKey.isEmpty())
-        o.insert(u"session"_s, sessionKey);
+        w.add("session", sessionKey);
     else if (e.session)
-        o.insert(u"session_id"_s, e.session);
+        w.add("session_id", e.session);
     if (e.lane)
-        o.insert(u"lane"_s, e.laneName());
+        w.add("lane", e.laneName());
     const bool runEvent = e.type >= EventType::RunQueued && e.type <= EventType::RunClaimed;
     if (runEvent || e.type == EventType::JobFired)
-        o.insert(u"priority"_s, priorityName(e.priority));
+        w.add("priority", priorityName(e.priority));
+    if (e.type == EventType::RunStarted)
+        w.add("attempt", e.value);
     if (e.code != ErrorCode::None)
-        o.insert(u"error"_s, errorCodeName(e.code));
+        w.add("error", errorCodeName(e.code));
+    if (!e.text.isEmpty() && e.type != EventType::SpawnRequested)
+        w.add("detail", e.text);
     switch (e.type) {
     case EventType::RunStarted:
-        o.insert(u"attempt"_s, e.value);
         break;
     case EventType::RunRetryScheduled:
-        o.insert(u"delay_ms"_s, e.value);
+        w.add("delay_ms", e.value);
         break;
     case EventType::JobFired:
-        o.insert(u"job"_s, e.value);
+        w.add("job", e.value);
         break;
     case EventType::RunProgress:
-        o.insert(u"progress"_s, double(e.value) / 1000.0);
+        w.add("progress", double(e.value) / 1000.0);
         break;
     case EventType::SpawnRequested:
-        o.insert(u"agent"_s, e.text);
+        w.add("agent", e.text);
         break;
     case EventType::LaneChanged:
-        o.insert(u"limit"_s, e.value);
+        w.add("limit", e.value);
         break;
     default:
         if (e.value && e.type != EventType::RunQueued)
-            o.insert(u"value"_s, e.value);
+            w.add("value", e.value);
         break;
     }
-    if (!e.text.isEmpty() && e.type != EventType::SpawnRequested)
-        o.insert(u"detail"_s, e.text);
-    return o;
+}
+
+QByteArray eventLine(const Event &e, const QString &sessionKey)
+{
+    JsonWriter event;
+    writeEvent(event, e, sessionKey);
+    JsonWriter line;
+    line.add("v", kVersion);
+    line.addRaw("event", event.finish());
+    QByteArray bytes = line.finish();
+    bytes += '\n';
+    return bytes;
 }
 
 Expected<QString> Params::string(const QString &key, const QString &fallback) const

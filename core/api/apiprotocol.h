@@ -3,6 +3,7 @@
 
 #include "model/errors.h"
 #include "model/event.h"
+#include "model/jsonwriter.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -34,12 +35,13 @@ Expected<Request> parseRequest(const QByteArray &line, QJsonValue *id = nullptr)
 QByteArray okReply(const QJsonValue &id, const QJsonValue &result);
 /// {"v": 1, "id": …, "ok": false, "error": {"code": "invalid_request", "message": "…"}}\n
 QByteArray errorReply(const QJsonValue &id, const Error &error);
-/// {"v": 1, "event": {…}}\n — a subscribed client's stream.
-QByteArray eventLine(const QJsonObject &event);
-
-/// An event as JSON with the SCENARIO.md key names (event, run, session, lane, priority,
-/// attempt, error, detail, …). `sessionKey` names the session when known.
-QJsonObject eventToJson(const Event &e, const QString &sessionKey = {});
+/// Writes an event's keys with the SCENARIO.md names, in its order: t, event, run, (ref),
+/// session, lane, priority, attempt, error, detail, then what the type adds (delay_ms, job,
+/// progress, agent, limit, value). `sessionKey` names the session when known (else
+/// "session_id"); `ref` is the simulator's name for the run. The caller may add more keys.
+void writeEvent(JsonWriter &w, const Event &e, const QString &sessionKey = {}, const QString &ref = {});
+/// {"v":1,"event":{…}}\n — one line of a subscribed client's stream.
+QByteArray eventLine(const Event &e, const QString &sessionKey = {});
 
 /// The first error among parameters read (none when all were fine).
 template<typename... T>

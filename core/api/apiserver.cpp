@@ -289,7 +289,7 @@ public:
                 if (!targets[t]->subscription.matches(e, key))
                     continue;
                 if (lines[i].isEmpty())
-                    lines[i] = Api::eventLine(commands->eventJson(e));
+                    lines[i] = commands->eventLine(e);
                 out[t] += lines[i];
             }
         }

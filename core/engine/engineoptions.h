@@ -54,6 +54,15 @@ struct CycleOptions
     StarvationThresholds thresholds;
 };
 
+/// How long finished runs stay in the database (SPEC J8); pruned every 10 minutes, a bounded
+/// batch at a time.
+struct RunRetention
+{
+    qint64 completedMs = 7LL * 86'400'000; ///< finished runs after 7 days…
+    qint64 completedKept = 100'000;        ///< …or beyond the newest 100,000
+    qint64 failedMs = 30LL * 86'400'000;   ///< failed and needs-attention ones after 30 days
+};
+
 struct EngineOptions
 {
     QueueConfig defaultQueue;
@@ -78,6 +87,7 @@ struct EngineOptions
     WorkerCapacity workers;
     CycleOptions cycle;
     QVector<AgentTemplate> agentTemplates;
+    RunRetention retention;
 };
 
 } // namespace Yard

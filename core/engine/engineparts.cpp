@@ -47,7 +47,7 @@ EngineParts::EngineParts(QObject *inboxTarget, Clock *clock, Store *store, Execu
                [this] { return counters.completed + counters.failed + counters.cancelled; })
     , reports({&inbox, &time, &active, &pump, &runs, &resolver, &events, &board, &changes, &jobs, &turnTimer})
     , statsTicker({&timers, &time, &stats, &lanes, store, [this] { return queued(); },
-                   [this] { return lanes.running(); }})
+                   [this] { return lanes.running(); }, opts.retention})
     , snapshots({&time, &sessions, &queues, &changes, &lanes, &handlers, &counters, &pause, &drain,
                  &shutdown, &statsTicker, [this] { return lanes.running(); },
                  [this] { return queued(); }, &cycles, &board, &resolver, &jobs})

@@ -76,8 +76,8 @@ void StatsTicker::tick()
             // a bounded batch at a time, on the writer's thread.
             if (second - m_lastRunsPrune >= 10 * 60'000) {
                 m_lastRunsPrune = second;
-                m_p.store->append(RunsPrune{second - kCompletedRetentionMs, kCompletedKept,
-                                            second - kFailedRetentionMs, 5000});
+                const RunRetention &r = m_p.retention;
+                m_p.store->append(RunsPrune{second - r.completedMs, r.completedKept, second - r.failedMs, 5000});
             }
         }
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "clock.h"
+#include "engineoptions.h"
 
 #include "model/statssample.h"
 
@@ -17,10 +18,7 @@ class TurnTimers;
 
 /// Closes the chart statistics (SPEC U2) on whole seconds and minutes of the clock, stores them
 /// with their retention, and keeps the newest seconds for the next snapshot. Engine thread only.
-/// Retention of runs (SPEC J8).
-constexpr qint64 kCompletedRetentionMs = 7LL * 86'400'000;
-constexpr qint64 kCompletedKept = 100'000;
-constexpr qint64 kFailedRetentionMs = 30LL * 86'400'000;
+/// Prunes finished runs by their RunRetention (SPEC J8).
 
 class StatsTicker final
 {
@@ -36,6 +34,7 @@ public:
         Store *store;
         std::function<int()> queued;
         std::function<int()> running;
+        RunRetention retention;
     };
     explicit StatsTicker(Parts parts); ///< Not owning any of them.
     ~StatsTicker();

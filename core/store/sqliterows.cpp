@@ -430,14 +430,17 @@ QString messageInsertSql()
         QString::fromUtf16(kMessageColumns));
 }
 
-void bindMessage(QSqlQuery &q, const Message &m)
+void bindMessage(SqliteStatement &q, const Message &m)
 {
-    q.bindValue(0, m.id);
-    q.bindValue(1, m.sessionId);
-    q.bindValue(2, text(m.role));
-    q.bindValue(3, text(m.content));
-    q.bindValue(4, m.metadataJson.isEmpty() ? QString(u"{}"_s) : QString::fromUtf8(m.metadataJson));
-    q.bindValue(5, m.createdAt);
+    // The message outlives the statement's step: its texts are bound without copies.
+    constexpr auto kBorrowed = SqliteStatement::Lifetime::Borrowed;
+    static const QByteArray kEmptyObject = QByteArrayLiteral("{}");
+    q.bind(0, m.id);
+    q.bind(1, m.sessionId);
+    q.bindText(2, m.role, kBorrowed);
+    q.bindText(3, m.content, kBorrowed);
+    q.bindUtf8(4, m.metadataJson.isEmpty() ? kEmptyObject : m.metadataJson, kBorrowed);
+    q.bind(5, m.createdAt);
 }
 
 const char16_t kStatsColumns[] = u"t, started, completed, failed, cancelled, queued, running, "

@@ -51,7 +51,7 @@ RunId taskFromQuery(const QSqlQuery &q, int first, TaskInfo *task);
 QString runStatusUpsertSql();
 void bindRun(SqliteStatement &q, const Run &r);
 QString messageInsertSql();
-void bindMessage(QSqlQuery &q, const Message &m);
+void bindMessage(SqliteStatement &q, const Message &m);
 
 extern const char16_t kStatsColumns[];
 QString statsInsertSql(const QString &table);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqlitewriter.h"
 
+#include "walcheckpointer.h"
+
 #include "logging.h"
 #include "schema.h"
 #include "sqliterows.h"
@@ -40,17 +42,18 @@ bool fileId(const QString &path, quint64 *device, quint64 *inode)
 struct SqliteWriter::Statements
 {
     explicit Statements(const QSqlDatabase &db)
-        : sessionUpsert(db), sessionDelete(db), messagesOfSessionDelete(db), messageInsert(db),
+        : sessionUpsert(db), sessionDelete(db), messagesOfSessionDelete(db),
           settingSet(db), settingDelete(db), laneUpsert(db), auditInsert(db), secondInsert(db),
           minuteInsert(db), pruneSeconds(db), pruneMinutes(db), taskUpsert(db), jobUpsert(db),
           jobDelete(db), attemptInsert(db), pruneSelect(db), pruneRun(db), pruneTask(db), pruneAttempts(db)
     {}
-    QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, messageInsert, settingSet,
+    QSqlQuery sessionUpsert, sessionDelete, messagesOfSessionDelete, settingSet,
         settingDelete, laneUpsert, auditInsert, secondInsert, minuteInsert, pruneSeconds,
         pruneMinutes, taskUpsert, jobUpsert, jobDelete, attemptInsert, pruneSelect, pruneRun, pruneTask,
         pruneAttempts;
     SqliteStatement runUpsert;       ///< one row per run and commit: the hot path
     SqliteStatement runStatusUpsert; ///< the same, keeping session, lane and priority
+    SqliteStatement messageInsert;   ///< one per submitted message: the API's hot path
 };
 
 SqliteWriter::SqliteWriter(QString path, QString connectionName, WriterEvents events)
@@ -169,8 +172,11 @@ void SqliteWriter::run()
             failed(error);
         } else {
             Statements st(db);
+            WalCheckpointer checkpointer(m_path, m_connectionName + u"-checkpoint"_s);
+            checkpointer.attach(db); // else SQLite's auto-checkpoint stays in charge
             if (prepare(db, st))
                 loop(db, st);
+            checkpointer.stop();
         }
     }
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -294,7 +300,6 @@ bool SqliteWriter::prepare(QSqlDatabase &db, Statements &st)
         st.sessionUpsert.prepare(SqliteRows::sessionUpsertSql())
         && st.sessionDelete.prepare(u"DELETE FROM sessions WHERE id = ?"_s)
         && st.messagesOfSessionDelete.prepare(u"DELETE FROM messages WHERE session_id = ?"_s)
-        && st.messageInsert.prepare(SqliteRows::messageInsertSql())
         && st.settingSet.prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s)
         && st.settingDelete.prepare(u"DELETE FROM settings WHERE key = ?"_s)
         && st.laneUpsert.prepare(
@@ -329,10 +334,12 @@ bool SqliteWriter::prepare(QSqlDatabase &db, Statements &st)
         return false;
     }
     if (!st.runUpsert.prepare(db, SqliteRows::runUpsertSql())
-        || !st.runStatusUpsert.prepare(db, SqliteRows::runStatusUpsertSql())) {
+        || !st.runStatusUpsert.prepare(db, SqliteRows::runStatusUpsertSql())
+        || !st.messageInsert.prepare(db, SqliteRows::messageInsertSql())) {
         failed(Error::make(ErrorCode::StoreFailed,
                            u"%1: cannot prepare statements: %2"_s.arg(
-                               m_path, st.runUpsert.errorText() + st.runStatusUpsert.errorText())));
+                               m_path, st.runUpsert.errorText() + st.runStatusUpsert.errorText()
+                                           + st.messageInsert.errorText())));
         return false;
     }
     return true;
@@ -350,6 +357,9 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
     };
     std::unordered_map<RunId, Newest> runs;
     std::vector<RunId> runOrder;
+    // Sessions likewise: a busy session changes with every message, only its last row counts.
+    std::unordered_map<SessionId, const Session *> sessions;
+    std::vector<SessionId> sessionOrder;
     if (Error e = checkFileIsStillOurs(); e.isError())
         return e;
     if (!db.transaction())
@@ -385,9 +395,13 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
                             it->second.keysChanged |= v.keysChanged;
                         }
                     } else if constexpr (std::is_same_v<T, SessionUpsert>) {
-                        SqliteRows::bindSession(st.sessionUpsert, v.session);
-                        exec(st.sessionUpsert);
+                        auto [it, inserted] = sessions.try_emplace(v.session.id, &v.session);
+                        if (inserted)
+                            sessionOrder.push_back(v.session.id);
+                        else
+                            it->second = &v.session;
                     } else if constexpr (std::is_same_v<T, SessionDelete>) {
+                        sessions.erase(v.id); // an upsert before it in this batch is moot
                         st.sessionDelete.bindValue(0, v.id);
                         exec(st.sessionDelete);
                         st.messagesOfSessionDelete.bindValue(0, v.id);
@@ -461,6 +475,13 @@ Error SqliteWriter::apply(QSqlDatabase &db, Statements &st, const std::vector<Mu
                 },
                 m);
         }
+    }
+    for (SessionId id : sessionOrder) {
+        const auto it = sessions.find(id);
+        if (failed || it == sessions.end())
+            continue;
+        SqliteRows::bindSession(st.sessionUpsert, *it->second);
+        exec(st.sessionUpsert);
     }
     for (RunId id : runOrder) {
         if (failed)

@@ -410,7 +410,8 @@ void tst_JobBook::retentionPrunesOldFinishedRuns()
     t.advance(8 * 86'400'000LL);
     t.finish(runs[2]); // completed, fresh
     // runs[3] still running
-    t.store->append(RunsPrune{t.clock.now() - kCompletedRetentionMs, kCompletedKept, t.clock.now() - kFailedRetentionMs, 100});
+    const RunRetention r;
+    t.store->append(RunsPrune{t.clock.now() - r.completedMs, r.completedKept, t.clock.now() - r.failedMs, 100});
     t.store->flush();
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"retention"_s);
     db.setDatabaseName(dir.path());
