@@ -62,7 +62,7 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
     const QJsonObject root = doc.object();
     static const QStringList kKnown{u"lanes"_s,  u"queue"_s,           u"context_windows"_s,
                                     u"worker_threads"_s, u"worker_pools"_s, u"preempt_grace_ms"_s,
-                                    u"cycle"_s, u"agent_templates"_s};
+                                    u"cycle"_s, u"agent_templates"_s, u"agents"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (!kKnown.contains(it.key()))
             return fail(u"unknown setting \"%1\" (known: %2)"_s.arg(it.key(), kKnown.join(u", "_s)));
@@ -209,6 +209,72 @@ Error apply(const QString &path, EngineOptions &options, int *workerThreads, boo
             templates << t;
         }
         result.agentTemplates = templates;
+    }
+    if (root.contains(u"agents"_s)) {
+        // {"coder": {"command": "/usr/local/bin/coder", "args": [...], "env": {...}, "cwd": "...",
+        //  "timeout_ms": 600000, "grace_ms": 2000}, "*": {...}} (SPEC H3)
+        if (!root.value(u"agents"_s).isObject())
+            return fail(u"\"agents\" must be an object of agent names and commands, like {\"coder\": {\"command\": "
+                        "\"/usr/local/bin/coder-agent\"}}, not %1"_s.arg(written(root.value(u"agents"_s))));
+        const QJsonObject agents = root.value(u"agents"_s).toObject();
+        AgentCommands commands;
+        for (auto it = agents.begin(); it != agents.end(); ++it) {
+            const QString where = u"agents.%1"_s.arg(it.key());
+            if (it.key().trimmed().isEmpty())
+                return fail(u"agents: an agent needs a name (or \"*\" for every other agent)"_s);
+            if (!it.value().isObject())
+                return fail(u"%1 must be an object like {\"command\": \"/usr/local/bin/agent\"}, not %2"_s.arg(where, written(it.value())));
+            const QJsonObject o = it.value().toObject();
+            static const QStringList kAgentKeys{u"command"_s, u"args"_s, u"env"_s, u"cwd"_s, u"timeout_ms"_s, u"grace_ms"_s};
+            for (auto k = o.begin(); k != o.end(); ++k) {
+                if (!kAgentKeys.contains(k.key()))
+                    return fail(u"unknown setting \"%1.%2\" (known: %3)"_s.arg(where, k.key(), kAgentKeys.join(u", "_s)));
+            }
+            AgentCommand c;
+            c.program = o.value(u"command"_s).toString().trimmed();
+            if (!o.value(u"command"_s).isString() || c.program.isEmpty())
+                return fail(u"%1.command must be the program to run (a path, no shell), not %2"_s.arg(where, written(o.value(u"command"_s))));
+            if (o.contains(u"args"_s)) {
+                if (!o.value(u"args"_s).isArray())
+                    return fail(u"%1.args must be a list of strings"_s.arg(where));
+                for (const QJsonValue &a : o.value(u"args"_s).toArray()) {
+                    if (!a.isString())
+                        return fail(u"%1.args: %2 is not a string"_s.arg(where, written(a)));
+                    c.args << a.toString();
+                }
+            }
+            if (o.contains(u"env"_s)) {
+                if (!o.value(u"env"_s).isObject())
+                    return fail(u"%1.env must be an object of names and values"_s.arg(where));
+                const QJsonObject env = o.value(u"env"_s).toObject();
+                for (auto e = env.begin(); e != env.end(); ++e) {
+                    if (!e.value().isString() || e.key().isEmpty() || e.key().contains(u'='))
+                        return fail(u"%1.env.%2 must be a name without '=' with a string value"_s.arg(where, e.key()));
+                    c.env.insert(e.key(), e.value().toString());
+                }
+            }
+            if (o.contains(u"cwd"_s)) {
+                if (!o.value(u"cwd"_s).isString())
+                    return fail(u"%1.cwd must be a directory path"_s.arg(where));
+                c.cwd = o.value(u"cwd"_s).toString();
+            }
+            if (o.contains(u"timeout_ms"_s)) {
+                const std::optional<qint64> t = integer(o.value(u"timeout_ms"_s), 1, 7LL * 86'400'000);
+                if (!t)
+                    return fail(u"%1.timeout_ms must be a whole number of milliseconds from 1 to 604800000, not %2"_s.arg(
+                        where, written(o.value(u"timeout_ms"_s))));
+                c.timeoutMs = *t;
+            }
+            if (o.contains(u"grace_ms"_s)) {
+                const std::optional<qint64> g = integer(o.value(u"grace_ms"_s), 0, 600'000);
+                if (!g)
+                    return fail(u"%1.grace_ms must be a whole number of milliseconds from 0 to 600000, not %2"_s.arg(
+                        where, written(o.value(u"grace_ms"_s))));
+                c.graceMs = int(*g);
+            }
+            commands.insert(it.key(), c);
+        }
+        result.agents = commands;
     }
     if (root.contains(u"preempt_grace_ms"_s)) {
         const std::optional<qint64> g = integer(root.value(u"preempt_grace_ms"_s), 1, 3'600'000);

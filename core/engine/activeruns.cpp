@@ -16,6 +16,8 @@
 
 #include "exec/executor.h"
 #include "exec/runticket.h"
+#include "model/isotime.h"
+#include "model/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
 
@@ -87,6 +89,10 @@ void ActiveRuns::startAdmitted(RunRecord *run)
         q.payloadJson = d->payloadJson;
         t->savedState = d->savedState;
     }
+    if (m_p.handlers->wantsTranscript(run->handler))
+        q.transcriptJson = transcriptJson(run);
+    else if (!q.transcriptJson.isEmpty())
+        q.transcriptJson.clear(); // a recycled ticket
     t->handler = m_p.handlers->handler(run->handler);
     t->hook = *m_p.hook; // an immutable hook: workers read it while the engine may set another
     t->inbox = m_p.inbox;
@@ -95,6 +101,36 @@ void ActiveRuns::startAdmitted(RunRecord *run)
     t->step = 0;
     run->ticket = t;
     dispatchStep(run);
+}
+
+QByteArray ActiveRuns::transcriptJson(RunRecord *run)
+{
+    JsonWriter w;
+    w.add("run", run->id);
+    w.add("attempt", run->attempt);
+    const SessionId sid = run->sessionId();
+    if (const Session *s = sid ? m_p.sessions->find(sid) : nullptr) {
+        JsonWriter session;
+        session.add("id", s->id).add("key", s->key).add("agent", s->agent).add("workspace", s->workspace).add("channel", s->channel);
+        w.addRaw("session", session.finish());
+    }
+    w.add("input", run->detail ? run->detail->input : QString());
+    QByteArray messages = "[";
+    if (sid) {
+        Expected<MessageList> list = m_p.sessions->messages(sid);
+        if (list) {
+            for (const Message &m : list.value()) {
+                if (messages.size() > 1)
+                    messages += ',';
+                JsonWriter one;
+                one.add("id", m.id).add("role", m.role).add("content", m.content).add("at", isoUtc(m.createdAt));
+                messages += one.finish();
+            }
+        }
+    }
+    messages += ']';
+    w.addRaw("messages", messages);
+    return w.finish();
 }
 
 void ActiveRuns::dispatchStep(RunRecord *run)

@@ -122,6 +122,8 @@ public:
 
 private:
     RunTicket *takeTicket();
+    /// The run's session and transcript for RunRequest::transcriptJson.
+    QByteArray transcriptJson(RunRecord *run);
     void recycle(RunRecord *run);
     void dispatchStep(RunRecord *run);
     /// A run resolved or parked while its worker has it: the slot follows the worker's return.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cycle/cycletypes.h"
+#include "exec/agentcommand.h"
 #include "exec/poolconfig.h"
 #include "model/queueconfig.h"
 #include "model/session.h"
@@ -88,6 +89,8 @@ struct EngineOptions
     CycleOptions cycle;
     QVector<AgentTemplate> agentTemplates;
     RunRetention retention;
+    /// Command-line agents by agent name (SPEC H3), for the `agent` handler.
+    AgentCommands agents;
 };
 
 } // namespace Yard

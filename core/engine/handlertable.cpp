@@ -61,4 +61,10 @@ bool HandlerTable::preemptible(quint16 id)
     return !h || h->preemptible();
 }
 
+bool HandlerTable::wantsTranscript(quint16 id)
+{
+    const Handler *h = handler(id);
+    return h && h->wantsTranscript();
+}
+
 } // namespace Yard

@@ -33,6 +33,8 @@ public:
     Handler *handler(quint16 id);
     /// Runs of this type may be interrupted for urgent work (unknown types may).
     bool preemptible(quint16 id);
+    /// Runs of this type get their session's transcript (SPEC H3).
+    bool wantsTranscript(quint16 id);
     int count() const { return int(m_entries.size()); }
 
 private:

@@ -4,6 +4,7 @@
 #include "eventcoalescer.h"
 
 #include "demo/demoworkload.h"
+#include "exec/agenthandler.h"
 #include "exec/handlerregistry.h"
 #include "exec/workerpools.h"
 #include "logging.h"
@@ -65,6 +66,8 @@ Expected<std::unique_ptr<Scheduler>> Scheduler::open(SchedulerOptions options)
     }
     d->location = d->store->location();
     d->handlers.addBuiltins();
+    // The agent handler (SPEC H3) runs the config file's agent commands.
+    d->handlers.add(u"agent"_s, std::make_shared<AgentHandler>(d->options.engine.agents));
     if (d->options.registerHandlers)
         d->options.registerHandlers(d->handlers);
 

@@ -18,6 +18,9 @@ public:
     /// False: runs of this type are never interrupted to make room for interactive or urgent
     /// work (SPEC P2), e.g. a handler that cannot stop halfway.
     virtual bool preemptible() const { return true; }
+    /// True: the engine hands each run its session's transcript (RunContext::transcriptJson),
+    /// as the agent handler needs (SPEC H3). Costs a copy of the transcript per run.
+    virtual bool wantsTranscript() const { return false; }
 };
 
 } // namespace Yard

@@ -43,6 +43,8 @@ public:
     SessionId sessionId() const { return request().sessionId; }
     const QString &input() const { return request().input; }
     const QByteArray &payloadJson() const { return request().payloadJson; }
+    /// The session's transcript, for handlers that asked for it (see RunRequest).
+    const QByteArray &transcriptJson() const { return request().transcriptJson; }
     int attempt() const { return request().attempt; }
     /// How many times the handler has been invoked for this attempt (ContinueAfter steps), from 0.
     int step() const;

@@ -22,6 +22,10 @@ struct RunRequest
     int attempt = 1;
     QString input;
     QByteArray payloadJson;
+    /// The session and its transcript as JSON, for handlers that want it (Handler::wantsTranscript):
+    /// {"run", "attempt", "session": {"key", "agent", "workspace", "channel"}, "input",
+    ///  "messages": [{"id", "role", "content", "at"}, …]}. Empty otherwise.
+    QByteArray transcriptJson;
 };
 
 /// The pre-execute hook's answer (SPEC Q8).
