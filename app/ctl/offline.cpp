@@ -3,6 +3,12 @@
 #include "commands.h"
 
 #include "jobs/cronexpression.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QHashFunctions>
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -53,6 +59,46 @@ int cronNext(Invocation &inv)
     return ExitOk;
 }
 
+int simulate(Invocation &inv)
+{
+    if (inv.positional.size() != 1)
+        return Cli::usageError(u"simulate needs one scenario file (or - for standard input)"_s, inv.command);
+    const QString path = inv.positional.first();
+    QFile file;
+    const bool opened = path == u"-" ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        std::fprintf(stderr, "yardctl: simulate: cannot read %s: %s\n", qPrintable(path), qPrintable(file.errorString()));
+        return ExitUsage;
+    }
+    Expected<Sim::Scenario> scenario = Sim::parseScenario(file.readAll());
+    if (!scenario) {
+        // One line: the JSON path and the problem (SCENARIO.md).
+        std::fprintf(stderr, "%s: %s\n", qPrintable(path == u"-" ? u"(stdin)"_s : path), qPrintable(scenario.error().message));
+        return ExitUsage;
+    }
+    // Same input, same build: the same bytes. Qt's hashes are seeded per process otherwise.
+    QHashSeed::setDeterministicGlobalSeed();
+    QLoggingCategory::setFilterRules(u"yard.*.info=false"_s); // the store's own notes are not the trace's
+    Sim::Simulator simulator(std::move(scenario).value());
+    QStringList notes;
+    const Error e = simulator.run(
+        [](const QByteArray &line) {
+            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+            std::fputc('\n', stdout);
+        },
+        &notes);
+    std::fflush(stdout);
+    if (!inv.has(u"quiet"_s)) {
+        for (const QString &n : std::as_const(notes))
+            std::fprintf(stderr, "note: %s\n", qPrintable(n));
+    }
+    if (e.isError()) {
+        std::fprintf(stderr, "yardctl: simulate: %s\n", qPrintable(e.toString()));
+        return ExitServer;
+    }
+    return ExitOk;
+}
+
 } // namespace
 
 QList<Command> offlineCommands()
@@ -68,6 +114,14 @@ QList<Command> offlineCommands()
                   {u"count"_s, u"N"_s, u"How many fire times (default 5, at most 1000)"_s},
                   {u"tz"_s, u"ZONE"_s, u"An IANA time zone such as Europe/Berlin (default: this machine's)"_s}},
                  true, cronNext};
+    c << Command{u"simulate"_s, u"SCENARIO.json [--quiet]"_s,
+                 u"Run a scenario on the real scheduler core on a virtual clock and print its trace"_s,
+                 u"Prints one JSON line per event, then a summary line; same input, same build: the same bytes. "
+                 "The format is in docs/scenario.md; docs/scenarios/ has examples. A scenario with an error is refused "
+                 "before anything runs: exit code 2 and one line naming the JSON path and the problem. Actions that "
+                 "could not be done (cancelling a run that already ended) are noted on standard error."_s,
+                 {{u"quiet"_s, {}, u"Do not note actions that could not be done"_s}},
+                 true, simulate};
     return c;
 }
 

@@ -545,6 +545,11 @@ int Engine::queuedCount() const
     return d->queued();
 }
 
+int Engine::liveRunCount() const
+{
+    return d->runs.size();
+}
+
 int Engine::liveQueueCount() const
 {
     return d->queues.liveCount();

@@ -167,6 +167,9 @@ public:
     std::optional<Run> liveRun(RunId id) const;
     int runningCount() const;
     int queuedCount() const;
+    /// Runs the engine holds, in any state before their outcome (queued, claimed, running,
+    /// waiting for a retry): 0 means nothing is left to finish.
+    int liveRunCount() const;
     int liveQueueCount() const;
     Clock *clock() const;
 

@@ -3,6 +3,7 @@
 
 #include "runcontext.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cmath>
@@ -31,6 +32,19 @@ constexpr qint64 kHangStepMs = 60'000;
 
 } // namespace
 
+QJsonObject SimulateHandler::forAttempt(const QJsonObject &payload, int attempt)
+{
+    const QJsonArray attempts = payload.value(u"attempts"_s).toArray();
+    if (attempts.isEmpty())
+        return payload;
+    QJsonObject merged = payload;
+    merged.remove(u"attempts"_s);
+    const QJsonObject over = attempts.at(qBound(0, attempt - 1, int(attempts.size()) - 1)).toObject();
+    for (auto it = over.begin(); it != over.end(); ++it)
+        merged.insert(it.key(), it.value());
+    return merged;
+}
+
 SimulateHandler::Plan SimulateHandler::plan(const QJsonObject &payload, qint64 runId, int attempt)
 {
     quint64 rng = quint64(runId) * 1000003ULL + quint64(attempt) * 7919ULL
@@ -57,7 +71,7 @@ Outcome SimulateHandler::run(RunContext &context)
     if (context.isCancelled())
         return Outcome::failure(u"cancelled"_s, ErrorCode::RunCancelled);
 
-    const QJsonObject payload = QJsonDocument::fromJson(context.payloadJson()).object();
+    const QJsonObject payload = forAttempt(QJsonDocument::fromJson(context.payloadJson()).object(), context.attempt());
     const Plan p = plan(payload, context.runId(), context.attempt());
 
     if (payload.value(u"throw"_s).toBool(false))
@@ -70,7 +84,10 @@ Outcome SimulateHandler::run(RunContext &context)
         return context.restoreFailure(unreadable);
     if (!context.savedState().isEmpty() && payload.value(u"restore"_s).toString() == u"corrupt")
         return context.restoreFailure(u"simulated unreadable state (restore: corrupt)"_s);
-    int done = saved->value(u"step"_s).toInt(0);
+    // Steps done: from the saved state when it keeps one (so a resumed run goes on where it
+    // stopped), else counted in this dispatch (an interrupted run then starts over).
+    const bool keepsState = payload.value(u"save_state"_s).toBool(true);
+    int done = keepsState ? saved->value(u"step"_s).toInt(0) : context.step();
 
     // Between steps it looks for an interrupt (SPEC P2), unless told to ignore them.
     if (payload.value(u"yields"_s).toBool(true) && context.checkAndConsumeInterrupt()) {
@@ -85,13 +102,15 @@ Outcome SimulateHandler::run(RunContext &context)
     if (done >= p.steps) {
         if (p.hang)
             return Outcome::continueAfter(kHangStepMs);
-        if (p.fail)
-            return Outcome::failure(payload.value(u"error"_s).toString(u"simulated failure after %1 ms"_s.arg(p.totalMs)));
+        if (p.fail) {
+            const QString error = payload.value(u"error"_s).toString(u"simulated failure after %1 ms"_s.arg(p.totalMs));
+            return payload.value(u"retryable"_s).toBool(true) ? Outcome::failure(error) : Outcome::fatal(error);
+        }
         return Outcome::success(u"simulated reply (%1 ms) to: %2"_s.arg(p.totalMs).arg(
             context.input().left(60)));
     }
     ++done;
-    if (payload.value(u"save_state"_s).toBool(true))
+    if (keepsState)
         context.saveState(QJsonObject{{u"step"_s, done}});
     context.progress(double(done) / p.steps, u"step %1 of %2"_s.arg(done).arg(p.steps));
     return Outcome::continueAfter(p.totalMs / p.steps);

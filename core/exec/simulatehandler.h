@@ -24,6 +24,9 @@ namespace Yard {
 ///   restore       "corrupt": a state it gets back cannot be read (the run fails, SPEC P3)
 ///   throw         the handler throws (SPEC Q10)
 ///   vanish        the worker stops reporting, as if it died (only the lease sweep recovers it)
+///   retryable     false: a failure is final, whatever the job's retry policy (SPEC J4)
+///   attempts      a list of objects, one per attempt (the last repeats), each laid over the
+///                 rest of the payload: how the simulator scripts "fails twice, then works"
 /// The random stream depends only on run id, attempt and seed, so runs replay identically.
 /// Waiting is done with Outcome::continueAfter, so no worker thread is held while "working".
 class SimulateHandler final : public Handler
@@ -40,6 +43,8 @@ public:
     };
     /// The plan a run follows, derived deterministically from its payload, id and attempt.
     static Plan plan(const QJsonObject &payload, qint64 runId, int attempt);
+    /// The payload for `attempt`: its entry of "attempts" (the last repeats) over the rest.
+    static QJsonObject forAttempt(const QJsonObject &payload, int attempt);
 };
 
 } // namespace Yard
