@@ -75,9 +75,11 @@ public:
     QHash<qint64, int> jobFires;
     QHash<SessionId, QString> sessionKeys;
     QHash<RunId, int> attempts; ///< the attempt each run last started
+    QSet<RunId> queuedRuns;
     QHash<QString, qint64> tokens;
     QHash<QString, qint64> contextWindows; ///< by session key
     bool deferring = false;
+    QString currentRef; ///< the action whose events are being written
     QVector<EventBatch> deferred;
     quint64 refusedBefore = 0; ///< preemptions refused by incarnations that crashed
 
@@ -179,15 +181,31 @@ public:
 
     /// Calls into the engine with its events held back until `bind` named what it created.
     template<typename Call, typename Bind>
-    void act(Call call, Bind bind)
+    void act(const Action &a, Call call, Bind bind)
     {
         deferring = true;
         auto result = call();
         deferring = false;
         bind(result);
+        // A refusal has no run to name: its line carries the ref of the action refused.
+        currentRef = a.ref;
         for (const EventBatch &b : std::exchange(deferred, {}))
             write(b);
+        currentRef.clear();
         settle();
+    }
+
+    /// The run an action queued (the first run.queued among its events), for one refused
+    /// afterwards (a stale message) whose receipt is an error.
+    RunId queuedByLastCall() const
+    {
+        for (const EventBatch &b : deferred) {
+            for (const Event &e : b) {
+                if (e.type == EventType::RunQueued)
+                    return e.run;
+            }
+        }
+        return 0;
     }
 
     void apply(const Action &a);
@@ -244,12 +262,14 @@ void Simulator::Private::apply(const Action &a)
         m.payloadJson = payloadFor(a.outcomes);
         if (a.submittedAtMs >= 0)
             m.submittedAt = origin() + a.submittedAtMs;
-        act([&] { return engine->submitMessage(m); },
+        act(a, [&] { return engine->submitMessage(m); },
             [&](const Expected<SubmitReceipt> &r) {
-                if (r)
+                if (r) {
                     bindRun(r->runId);
-                else
+                } else {
+                    bindRun(queuedByLastCall()); // queued, then refused (stale)
                     report(r.error());
+                }
             });
     } else if (v == u"task") {
         TaskSubmission t;
@@ -262,7 +282,7 @@ void Simulator::Private::apply(const Action &a)
         t.needs.workspace = a.workspace;
         t.needs.channel = a.channel;
         t.needs.owner = a.owner;
-        act([&] { return engine->submitTask(t); },
+        act(a, [&] { return engine->submitTask(t); },
             [&](const Expected<RunId> &r) {
                 if (r)
                     bindRun(r.value());
@@ -284,7 +304,7 @@ void Simulator::Private::apply(const Action &a)
             return;
         }
         // The job is named before it can fire (an immediate job fires within createJob).
-        act([&] { return engine->createJob(spec.value()); },
+        act(a, [&] { return engine->createJob(spec.value()); },
             [&](const Expected<Job> &j) {
                 if (!j) {
                     report(j.error());
@@ -294,29 +314,29 @@ void Simulator::Private::apply(const Action &a)
                 jobRefs.insert(j->id, a.ref);
             });
     } else if (v == u"job_enable" || v == u"job_disable") {
-        act([&] { return engine->setJobEnabled(jobIds.value(a.jobRef), v == u"job_enable"); }, report);
+        act(a, [&] { return engine->setJobEnabled(jobIds.value(a.jobRef), v == u"job_enable"); }, report);
     } else if (v == u"job_run_now") {
-        act([&] { return engine->runJobNow(jobIds.value(a.jobRef)); },
+        act(a, [&] { return engine->runJobNow(jobIds.value(a.jobRef)); },
             [&](const Expected<RunId> &r) {
                 if (!r)
                     report(r.error());
             });
     } else if (v == u"cancel_one") {
-        act([&] { return engine->cancelOne(sessionId(a.session)); },
+        act(a, [&] { return engine->cancelOne(sessionId(a.session)); },
             [&](const Expected<bool> &r) {
                 if (!r)
                     report(r.error());
             });
     } else if (v == u"cancel_all" || v == u"reset") {
-        act([&] { return v == u"reset" ? engine->reset(sessionId(a.session)) : engine->cancelAll(sessionId(a.session)); },
+        act(a, [&] { return v == u"reset" ? engine->reset(sessionId(a.session)) : engine->cancelAll(sessionId(a.session)); },
             [&](const Expected<int> &r) {
                 if (!r)
                     report(r.error());
             });
     } else if (v == u"cancel") {
-        act([&] { return engine->cancelRun(runIds.value(a.run), a.reason); }, report);
+        act(a, [&] { return engine->cancelRun(runIds.value(a.run), a.reason); }, report);
     } else if (v == u"recover" || v == u"acknowledge") {
-        act(
+        act(a,
             [&] {
                 return engine->resolveAttention(v == u"recover" ? AttentionAction::Requeue : AttentionAction::Acknowledge,
                                                 {runIds.value(a.run)}, NeedsAttentionFilter{}, kActor, a.reason);
@@ -326,13 +346,13 @@ void Simulator::Private::apply(const Action &a)
                     note(u"%1 (actions[%2]): %3"_s.arg(v).arg(a.index).arg(e));
             });
     } else if (v == u"pause") {
-        act([&] { engine->pause(a.reason, kActor); return 0; }, [](int) {});
+        act(a, [&] { engine->pause(a.reason, kActor); return 0; }, [](int) {});
     } else if (v == u"resume") {
-        act([&] { engine->resume(kActor); return 0; }, [](int) {});
+        act(a, [&] { engine->resume(kActor); return 0; }, [](int) {});
     } else if (v == u"drain") {
-        act([&] { engine->drain(int(qMin<qint64>(a.timeoutMs, std::numeric_limits<int>::max())), kActor); return 0; }, [](int) {});
+        act(a, [&] { engine->drain(int(qMin<qint64>(a.timeoutMs, std::numeric_limits<int>::max())), kActor); return 0; }, [](int) {});
     } else if (v == u"set_lane") {
-        act(
+        act(a,
             [&] {
                 Error e;
                 engine->batch([&] {
@@ -353,9 +373,9 @@ void Simulator::Private::apply(const Action &a)
         }
         const SessionState state = a.state.value_or(s->state);
         const bool prompting = a.prompting.value_or(s->prompting);
-        act([&] { return engine->setSessionActivity(id, state, prompting); }, report);
+        act(a, [&] { return engine->setSessionActivity(id, state, prompting); }, report);
     } else if (v == u"run_cycle") {
-        act([&] { return engine->runCycleNow(); },
+        act(a, [&] { return engine->runCycleNow(); },
             [&](const Expected<CycleResult> &r) {
                 if (!r)
                     report(r.error());
@@ -384,7 +404,12 @@ void Simulator::Private::write(const EventBatch &batch)
         if (e.type == EventType::RunStarted)
             attempts.insert(e.run, int(e.value));
         switch (e.type) {
-        case EventType::RunQueued: ++summary.runs; break;
+        case EventType::RunQueued:
+            if (!queuedRuns.contains(e.run)) { // a retry or a requeue queues the same run again
+                queuedRuns.insert(e.run);
+                ++summary.runs;
+            }
+            break;
         case EventType::RunCompleted: ++summary.completed; break;
         case EventType::RunFailed: ++summary.failed; break;
         case EventType::RunCancelled: ++summary.cancelled; break;
@@ -413,6 +438,8 @@ QByteArray Simulator::Private::line(const Event &e)
         w.add("run", e.run);
         if (const QString ref = runRefs.value(e.run); !ref.isEmpty())
             w.add("ref", ref);
+    } else if (e.type == EventType::RunRejected && !currentRef.isEmpty()) {
+        w.add("ref", currentRef);
     }
     if (e.session) {
         QString key = sessionKeys.value(e.session);
@@ -496,6 +523,9 @@ QByteArray Simulator::Private::line(const Event &e)
         break;
     case EventType::RunProgress:
         w.add("progress", double(e.value) / 1000.0);
+        break;
+    case EventType::RunMerged:
+        w.add("into", e.value);
         break;
     case EventType::LaneChanged:
         w.add("limit", e.value);

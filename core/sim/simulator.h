@@ -14,7 +14,7 @@ namespace Yard::Sim {
 /// What `yardctl simulate` prints at the end (SCENARIO.md), counted from the trace's own lines.
 struct Summary
 {
-    qint64 runs = 0; ///< run.queued
+    qint64 runs = 0; ///< runs with a run.queued line (each counted once)
     qint64 completed = 0;
     qint64 failed = 0;
     qint64 cancelled = 0;
