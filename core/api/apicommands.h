@@ -20,23 +20,6 @@ class StoreReader;
 
 namespace Yard::Api {
 
-/// Which events a subscribed client wants (a server-side filter).
-struct EventSubscription
-{
-    bool active = false;
-    QSet<EventType> types; ///< empty: all
-    QString typePrefix;    ///< "run." etc.; empty: all
-    SessionId session = 0;
-    QString sessionKey; ///< a session named by key (it may not exist yet)
-    RunId run = 0;
-
-    /// `key` is the event's session key, when known.
-    bool matches(const Event &e, const QString &key) const;
-    /// {"types": ["run.failed", …], "prefix": "run.", "session": KEY, "session_id": N, "run": N};
-    /// unknown keys are refused.
-    static Expected<EventSubscription> fromJson(const QJsonObject &filter);
-};
-
 /// Where replies and subscriptions go: the server's connections, by client id.
 class Replier
 {

@@ -220,4 +220,61 @@ Expected<QJsonObject> Params::object(const QString &key) const
     return v.toObject();
 }
 
+bool EventSubscription::matches(const Event &e, const QString &key) const
+{
+    if (!sessionKey.isEmpty() && key != sessionKey)
+        return false;
+    if (!types.isEmpty() && !types.contains(e.type))
+        return false;
+    if (!typePrefix.isEmpty() && !eventTypeName(e.type).startsWith(typePrefix))
+        return false;
+    if (session && e.session != session)
+        return false;
+    if (run && e.run != run)
+        return false;
+    return true;
+}
+
+Expected<EventSubscription> EventSubscription::fromJson(const QJsonObject &filter)
+{
+    EventSubscription s;
+    static const QStringList kKeys{u"types"_s, u"prefix"_s, u"session"_s, u"session_id"_s, u"run"_s};
+    for (auto it = filter.begin(); it != filter.end(); ++it) {
+        if (!kKeys.contains(it.key()))
+            return invalid(u"unknown event filter \"%1\" (known: %2)"_s.arg(it.key(), kKeys.join(u", "_s)));
+    }
+    const Params p(filter);
+    Expected<QString> key = p.string(u"session"_s);
+    if (!key)
+        return key.error();
+    s.sessionKey = key.value();
+    Expected<QStringList> types = p.strings(u"types"_s);
+    if (!types)
+        return types.error();
+    for (const QString &name : types.value()) {
+        bool found = false;
+        for (int t = 0; t < int(EventType::Count); ++t) {
+            if (eventTypeName(EventType(t)) == name) {
+                s.types.insert(EventType(t));
+                found = true;
+            }
+        }
+        if (!found)
+            return invalid(u"unknown event type \"%1\" (like run.failed, job.fired, cycle.completed)"_s.arg(name));
+    }
+    Expected<QString> prefix = p.string(u"prefix"_s);
+    if (!prefix)
+        return prefix.error();
+    s.typePrefix = prefix.value();
+    Expected<qint64> session = p.integer(u"session_id"_s, 0, 0, std::numeric_limits<qint64>::max());
+    if (!session)
+        return session.error();
+    s.session = session.value();
+    Expected<qint64> run = p.integer(u"run"_s, 0, 0, std::numeric_limits<qint64>::max());
+    if (!run)
+        return run.error();
+    s.run = run.value();
+    return s;
+}
+
 } // namespace Yard::Api

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -51,6 +52,23 @@ Error firstError(const Expected<T> &...values)
     ((out.isError() || values.ok() ? void() : void(out = values.error())), ...);
     return out;
 }
+
+/// Which events a subscribed client wants (a server-side filter).
+struct EventSubscription
+{
+    bool active = false;
+    QSet<EventType> types; ///< empty: all
+    QString typePrefix;    ///< "run." etc.; empty: all
+    SessionId session = 0;
+    QString sessionKey; ///< a session named by key (it may not exist yet)
+    RunId run = 0;
+
+    /// `key` is the event's session key, when known.
+    bool matches(const Event &e, const QString &key) const;
+    /// {"types": ["run.failed", …], "prefix": "run.", "session": KEY, "session_id": N, "run": N};
+    /// unknown keys are refused.
+    static Expected<EventSubscription> fromJson(const QJsonObject &filter);
+};
 
 /// Typed parameter access with errors that name the parameter (wrong types are refused, not
 /// coerced).

@@ -340,7 +340,34 @@ QByteArray payloadFor(const QVector<Outcome> &outcomes)
     return QJsonDocument(payload).toJson(QJsonDocument::Compact);
 }
 
+namespace {
+
+Expected<Scenario> parse(const QByteArray &json);
+
+} // namespace
+
 Expected<Scenario> parseScenario(const QByteArray &json)
+{
+    Expected<Scenario> s = parse(json);
+    if (s)
+        return s;
+    // One line whatever the input held (a key with a newline in it): control characters are
+    // written as JSON writes them.
+    QString message;
+    for (const QChar c : s.error().message) {
+        if (c.unicode() >= 0x20)
+            message += c;
+        else if (c == u'\n')
+            message += u"\\n"_s;
+        else
+            message += u"\\u%1"_s.arg(c.unicode(), 4, 16, QChar(u'0'));
+    }
+    return Error::make(s.error().code, message);
+}
+
+namespace {
+
+Expected<Scenario> parse(const QByteArray &json)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -592,5 +619,7 @@ Expected<Scenario> parseScenario(const QByteArray &json)
     }
     return s;
 }
+
+} // namespace
 
 } // namespace Yard::Sim
