@@ -18,6 +18,7 @@
 #include "models/jobsmodel.h"
 #include "widgets/jobdialog.h"
 
+#include "api/apiserver.h"
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
@@ -68,6 +69,10 @@ int main(int argc, char **argv)
     auto scheduler = Yard::Scheduler::open(options).value();
     Yard::StoreReader reader(options.databasePath);
     Yard::Ui::MainWindow window(scheduler.get(), &reader, u"operator"_s);
+    // The API as the console serves it (its socket in the status bar).
+    auto api = Yard::ApiServer::start(scheduler.get(), dir.filePath(u"yardmaster.sock"_s), options.databasePath);
+    if (api)
+        window.setApiStatus(api.value()->path());
     window.resize(1440, 900);
     window.show();
     wait(1500);

@@ -10,6 +10,7 @@
 #include "views/runsview.h"
 #include "widgets/commandpalette.h"
 
+#include "api/apiserver.h"
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void deleteKeyCancelsTheSelection();
     void paletteRunsActions();
     void paletteOpensARun();
+    void statusBarNamesTheApiSocket();
 
 private:
     bool enginePaused();
@@ -207,6 +209,18 @@ void tst_Console::paletteOpensARun()
     palette->runCurrent();
     QTRY_COMPARE(m_window->runsView()->model()->rowCount(), 1);
     QCOMPARE(m_window->runsView()->model()->runAt(0), id);
+}
+
+void tst_Console::statusBarNamesTheApiSocket()
+{
+    // Off until the program says where the API listens (or why it does not).
+    QVERIFY2(m_window->apiStatusText().endsWith(u"API: off"_s), qPrintable(m_window->apiStatusText()));
+    auto api = ApiServer::start(m_scheduler.get(), m_dir->path(u"console.sock"_s), m_dir->path());
+    QVERIFY(api);
+    m_window->setApiStatus(api.value()->path());
+    QVERIFY2(m_window->apiStatusText().contains(u"API: "_s + api.value()->path()), qPrintable(m_window->apiStatusText()));
+    m_window->setApiStatus({}, u"another Yardmaster already serves the API on /x.sock"_s);
+    QVERIFY(m_window->apiStatusText().endsWith(u"API: off"_s));
 }
 
 QTEST_MAIN(tst_Console)
