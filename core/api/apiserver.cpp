@@ -359,11 +359,13 @@ ApiServer::~ApiServer()
     if (!m_thread)
         return;
     Private *p = d.release();
+    // Deleted on its own thread, with its sockets and reader; the thread
+    // quits from inside that event so the loop cannot end before it runs.
     QMetaObject::invokeMethod(p, [p] {
         p->stop();
-        delete p; // on its own thread, with its sockets and reader
+        delete p;
+        QThread::currentThread()->quit();
     }, Qt::QueuedConnection);
-    m_thread->quit();
     m_thread->wait();
     delete m_thread;
 }

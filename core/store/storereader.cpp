@@ -103,10 +103,15 @@ StoreReader::StoreReader(const QString &path, QObject *parent)
 
 StoreReader::~StoreReader()
 {
-    // The worker's connection must be closed on its own thread.
+    // The worker's connection must be closed on its own thread. The thread
+    // quits from inside that same event: quitting from here could end its
+    // loop before the posted delete runs, leaking the worker and its
+    // connection.
     Worker *worker = m_worker.release();
-    QMetaObject::invokeMethod(worker, [worker] { delete worker; }, Qt::QueuedConnection);
-    m_thread->quit();
+    QMetaObject::invokeMethod(worker, [worker] {
+        delete worker;
+        QThread::currentThread()->quit();
+    }, Qt::QueuedConnection);
     m_thread->wait();
     delete m_thread;
 }
