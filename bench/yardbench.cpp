@@ -620,7 +620,7 @@ int main(int argc, char **argv)
                       "main,subagent,team,cron: 210 slots)."_s,
                       u"list"_s});
     parser.addOption({u"seconds"_s, u"api: how long the clients submit (default 10)."_s, u"n"_s});
-    parser.addOption({u"window"_s, u"api: submits each client keeps in flight (default 8)."_s, u"n"_s});
+    parser.addOption({u"window"_s, u"api: submits each client keeps in flight (default 4)."_s, u"n"_s});
     parser.addOption({u"cycles"_s, u"cycle: run this many cycles over 100k tasks only (for a profiler)."_s, u"n"_s});
     parser.addOption({u"backlog"_s,
                       u"engine: submit every run before the first one runs (the dispatch backlog)."_s});
@@ -664,7 +664,7 @@ int main(int argc, char **argv)
     if (what == u"preempt")
         return preemptBench(cfg.repeat);
     if (what == u"api")
-        return apiBench(cfg.repeat, double(number(u"seconds"_s, 10)), int(qMin<qint64>(number(u"window"_s, 8), 4096)));
+        return apiBench(cfg.repeat, double(number(u"seconds"_s, 10)), int(qMin<qint64>(number(u"window"_s, 4), 4096)));
     if (what == u"cycle")
         return cycleBench(int(number(u"cycles"_s, 0)));
     if (what == u"queued-memory")
