@@ -53,6 +53,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     , m_countsLabel(new ElidingLabel(Qt::ElideRight))
     , m_cycleLabel(new QLabel)
     , m_storeLabel(new ElidingLabel(Qt::ElideMiddle))
+    , m_apiLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_drainProgress(new QProgressBar)
 {
     m_history = std::make_unique<RunHistory>();
@@ -154,6 +155,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     statusBar()->addWidget(m_countsLabel, 1);
     statusBar()->addPermanentWidget(m_cycleLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
+    statusBar()->addPermanentWidget(m_apiLabel);
     m_cycleLabel->setText(tr("Cycles: 0 · last: none yet"));
     m_cycleLabel->setToolTip(tr("The mechanical cycle: lease sweep, wakes of idle capable sessions, escalation of starving tasks"));
     setApiStatus({});
@@ -181,22 +183,24 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::setApiStatus(const QString &socketPath, const QString &error)
 {
+    // Two labels, so that squeezing the status bar elides inside each path and never eats
+    // the "API:" that says what the second one is.
     const QString store = m_console.scheduler->storeLocation();
+    m_storeLabel->setText(tr("DB: %1").arg(Format::homeRelative(store)));
+    m_storeLabel->setHint(tr("Where runs and sessions are stored: %1").arg(store));
     const QString api = socketPath.isEmpty() ? tr("off") : Format::homeRelative(socketPath);
-    m_storeLabel->setText(tr("DB: %1 · API: %2").arg(Format::homeRelative(store), api));
-    QString hint = tr("Where runs and sessions are stored: %1").arg(store);
+    m_apiLabel->setText(tr("API: %1").arg(api));
     if (!socketPath.isEmpty())
-        hint += u"\n"_s + tr("The local API (yardctl, scripts, agents) listens on %1").arg(socketPath);
+        m_apiLabel->setHint(tr("The local API (yardctl, scripts, agents) listens on %1").arg(socketPath));
     else if (!error.isEmpty())
-        hint += u"\n"_s + tr("The local API is off: %1").arg(error);
+        m_apiLabel->setHint(tr("The local API is off: %1").arg(error));
     else
-        hint += u"\n"_s + tr("The local API is off (started with --no-api)");
-    m_storeLabel->setHint(hint);
+        m_apiLabel->setHint(tr("The local API is off (started with --no-api)"));
 }
 
 QString MainWindow::apiStatusText() const
 {
-    return m_storeLabel->text();
+    return m_apiLabel->text();
 }
 
 QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWidget *view,

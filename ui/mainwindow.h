@@ -114,6 +114,7 @@ private:
     ElidingLabel *m_countsLabel;
     QLabel *m_cycleLabel;
     ElidingLabel *m_storeLabel;
+    ElidingLabel *m_apiLabel;
     QProgressBar *m_drainProgress;
     bool m_paused = false;
     bool m_draining = false;
