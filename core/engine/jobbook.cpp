@@ -385,6 +385,21 @@ bool JobBook::retry(RunRecord *run, ErrorCode code, const QString &text, bool re
     return true;
 }
 
+bool JobBook::resumeRetry(RunRecord *run, TimeMs failedAt)
+{
+    const auto it = m_jobs.find(run->detail ? run->detail->jobId : 0);
+    if (it == m_jobs.end())
+        return false;
+    const RetryPolicy &policy = it->second.job.spec.retry;
+    const qint64 delay = policy.delayBefore(run->attempt + 1, jitterUnit(run->id, run->attempt));
+    const qint64 left = qMax<qint64>(0, failedAt + delay - m_p.time->now());
+    run->stage = RunRecord::Stage::AwaitingRetry;
+    const RunId id = run->id;
+    const int attempt = run->attempt;
+    m_retryTimers[id] = m_p.timers->callAfter(left, [this, id, attempt] { retryDue(id, attempt); });
+    return true;
+}
+
 void JobBook::retryDue(RunId id, int attempt)
 {
     m_retryTimers.remove(id);

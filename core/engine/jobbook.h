@@ -83,6 +83,11 @@ public:
     /// A job's run failed (`retryable` as the handler said): true if it waits for another
     /// attempt (retry_wait), false if the failure is final.
     bool retry(RunRecord *run, ErrorCode code, const QString &text, bool retryable);
+    /// At start: a job's run was waiting for its next attempt when the previous process
+    /// stopped (its attempt failed at `failedAt`). Its backoff is computed again (the jitter is
+    /// a function of run and attempt) and the next attempt starts when it ends, at once if that
+    /// time has passed. False when its job is gone: the caller queues it.
+    bool resumeRetry(RunRecord *run, TimeMs failedAt);
     /// A job's run whose timeout expired came back from its worker: its attempt ends `timeout`.
     void timedOutRunReturned(RunRecord *run);
 

@@ -63,6 +63,7 @@ Error StartupRestore::restore()
     for (Run &stored : state.openRuns) {
         const RunState was = stored.state;
         const SessionId session = stored.sessionId;
+        const TimeMs lastChange = stored.updatedAt;
         bool sessionGone = false;
         RunRecord *run = m_p.control->revive(std::move(stored), &sessionGone);
         if ((was == RunState::Running || was == RunState::Claimed) && !sessionGone) {
@@ -77,6 +78,8 @@ Error StartupRestore::restore()
             else
                 ++abandoned;
             continue;
+        } else if (was == RunState::RetryWait && !sessionGone && m_p.jobs->resumeRetry(run, lastChange)) {
+            continue; // its next attempt waits out the rest of its backoff
         } else if (was != RunState::Queued && !sessionGone) {
             m_p.resolver->requeue(run, EventType::RunRescheduled);
         }

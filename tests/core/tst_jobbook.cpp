@@ -33,6 +33,8 @@ private Q_SLOTS:
     void noDoubleFireAfterACrashRightAfterAFire();
     void afterJobFollowsSuccessesOnly();
     void retriesWithBackoffAndRecordsEveryAttempt();
+    void aRetryWaitsOutItsBackoffAcrossARestart_data();
+    void aRetryWaitsOutItsBackoffAcrossARestart();
     void aFinalFailureIsNotRetried();
     void aTimeoutIsAFailedAttemptAndRetried();
     void disabledJobsWaitAndDeletedOnesCancelTheirRetries();
@@ -286,6 +288,52 @@ void tst_JobBook::retriesWithBackoffAndRecordsEveryAttempt()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(u"attempts"_s);
+}
+
+void tst_JobBook::aRetryWaitsOutItsBackoffAcrossARestart_data()
+{
+    QTest::addColumn<qint64>("downMs"); // from the failure to the restart
+    QTest::addColumn<qint64>("stillWaitsMs"); // of its 60 s backoff, after the restart
+    QTest::newRow("restart inside the backoff") << qint64(20'000) << qint64(40'000);
+    QTest::newRow("restart after it") << qint64(90'000) << qint64(0);
+}
+
+void tst_JobBook::aRetryWaitsOutItsBackoffAcrossARestart()
+{
+    QFETCH(qint64, downMs);
+    QFETCH(qint64, stillWaitsMs);
+    TempDatabase dir;
+    RunId run = 0;
+    TimeMs failedAt = 0;
+    {
+        TestEngine t(options(), SqliteStore::open(dir.path()).value());
+        t.handlers.add(u"flaky"_s, std::make_shared<Failing>());
+        JobSpec s = spec(u"flaky"_s, {{u"immediate"_s, true}}, u"flaky"_s);
+        s.retry = RetryPolicy::fromJson({{u"max_attempts"_s, 3}, {u"initial_ms"_s, 60'000}, {u"jitter"_s, 0}}).value();
+        create(t, s);
+        run = t.events->ofType(EventType::JobFired).first().run;
+        QVERIFY(t.manual()->execute(run));
+        t.runUntilIdle();
+        QCOMPARE(t.engine->liveRun(run)->state, RunState::RetryWait);
+        failedAt = t.clock.now();
+        t.store->flush();
+        t.events.reset();
+        t.engine.reset(); // stopped while it waits for attempt 2
+    }
+    TestEngine again(options(), SqliteStore::open(dir.path()).value(), {}, failedAt + downMs);
+    again.handlers.add(u"flaky"_s, std::make_shared<Failing>());
+    again.runUntilIdle();
+    if (stillWaitsMs > 0) {
+        QCOMPARE(again.engine->liveRun(run)->state, RunState::RetryWait);
+        QCOMPARE(again.engine->liveRun(run)->attempt, 1);
+        again.advance(stillWaitsMs - 1);
+        QCOMPARE(again.engine->liveRun(run)->state, RunState::RetryWait);
+        again.advance(1);
+    }
+    // Attempt 2 is under way (queued, or already handed to a worker).
+    QCOMPARE(again.engine->liveRun(run)->attempt, 2);
+    QVERIFY(again.engine->liveRun(run)->state == RunState::Queued
+            || again.engine->liveRun(run)->state == RunState::Running);
 }
 
 void tst_JobBook::aFinalFailureIsNotRetried()
