@@ -74,33 +74,107 @@ struct Options
     bool noApi = false;
 };
 
+/// The options, once: --help and the manual page (--man) are both made from this table.
+struct OptionText
+{
+    QString name;
+    QString value; ///< empty: a switch
+    QString help;  ///< for --help, with this machine's defaults
+    QString man;   ///< for the manual page, defaults named generically; empty = help
+};
+
+QVector<OptionText> optionTexts()
+{
+    return {
+        {u"headless"_s, {}, u"Run the scheduler without a window."_s,
+         u"Run the scheduler without a window: no display needed. Logs go to standard error, one line "
+         "each (with a syslog priority prefix under systemd); SIGTERM or SIGINT shut down gracefully."_s},
+        {u"db"_s, u"path"_s, u"SQLite database file (default: %1)."_s.arg(defaultDatabasePath()),
+         u"SQLite database file; created when missing, migrated when older. Default: "
+         "$XDG_DATA_HOME/yardmaster/yardmaster.db (~/.local/share/yardmaster/yardmaster.db)."_s},
+        {u"in-memory"_s, {}, u"Keep everything in memory; nothing survives a restart."_s, {}},
+        {u"demo"_s, {}, u"Start the demo workload (simulated agents) at once."_s, {}},
+        {u"socket"_s, u"name"_s,
+         u"Serve the local API on this socket: a name in the runtime directory or a path "
+         "(default: $YARD_SOCKET, else %1)."_s.arg(Yard::ApiServer::socketPath()),
+         u"Serve the local API on this socket: a name in the runtime directory or a path. Default: "
+         "$YARD_SOCKET, else $XDG_RUNTIME_DIR/yardmaster.sock. The socket is private to the user (mode 0600)."_s},
+        {u"no-api"_s, {}, u"Do not serve the local API."_s, {}},
+        {u"theme"_s, u"name"_s, u"Console colours: system, light or dark (remembered)."_s, {}},
+        {u"config"_s, u"path"_s,
+         u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
+         u"JSON config file (lanes, queues, worker pools, agents). Default: "
+         "$XDG_CONFIG_HOME/yardmaster/config.json, if present."_s},
+    };
+}
+
 void describe(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(
         u"Yardmaster: operator console with an embedded scheduler for AI-agent work."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({u"headless"_s, u"Run the scheduler without a window."_s});
-    parser.addOption({u"db"_s,
-                      u"SQLite database file (default: %1)."_s.arg(defaultDatabasePath()),
-                      u"path"_s});
-    parser.addOption({u"in-memory"_s, u"Keep everything in memory; nothing survives a restart."_s});
-    parser.addOption({u"demo"_s, u"Start the demo workload (simulated agents) at once."_s});
-    parser.addOption({u"socket"_s,
-                      u"Serve the local API on this socket: a name in the runtime directory or a path "
-                      "(default: $YARD_SOCKET, else %1)."_s.arg(Yard::ApiServer::socketPath()),
-                      u"name"_s});
-    parser.addOption({u"no-api"_s, u"Do not serve the local API."_s});
-    parser.addOption({u"theme"_s, u"Console colours: system, light or dark (remembered)."_s, u"name"_s});
-    parser.addOption({u"config"_s,
-                      u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
-                      u"path"_s});
+    for (const OptionText &o : optionTexts())
+        parser.addOption(o.value.isEmpty() ? QCommandLineOption(o.name, o.help)
+                                           : QCommandLineOption(o.name, o.help, o.value));
+}
+
+QString roff(QString text)
+{
+    text.replace(u'\\', u"\\e"_s);
+    text.replace(u'-', u"\\-"_s);
+    if (text.startsWith(u'.') || text.startsWith(u'\''))
+        text.prepend(u"\\&"_s);
+    return text;
+}
+
+/// yardmaster(1), from the same table as --help (installed by the package).
+QString manPage()
+{
+    QString m;
+    m += u".TH YARDMASTER 1 \"\" \"yardmaster %1\" \"Yardmaster\"\n"_s.arg(QStringLiteral(YARD_VERSION));
+    m += u".SH NAME\nyardmaster \\- operator console with an embedded scheduler for AI\\-agent work\n"_s;
+    m += u".SH SYNOPSIS\n.B yardmaster\n[\\fIOPTION\\fR]...\n"_s;
+    m += u".SH DESCRIPTION\n"_s
+         + roff(u"Yardmaster runs agent work in per-session queues and lanes with priorities, preemption, jobs "
+                "and leases, keeps it in SQLite, and shows it in a desktop console where operators pause, "
+                "resume, drain, cancel and recover. With --headless the same scheduler runs without a window. "
+                "Either way it serves a local API that yardctl(1) and scripts use."_s)
+         + u"\n"_s;
+    m += u".SH OPTIONS\n"_s;
+    m += u".TP\n.B \\-h, \\-\\-help\nShow the options and exit.\n"_s;
+    m += u".TP\n.B \\-v, \\-\\-version\nShow the version and exit.\n"_s;
+    for (const OptionText &o : optionTexts()) {
+        m += u".TP\n.B \\-\\-%1"_s.arg(roff(o.name));
+        if (!o.value.isEmpty())
+            m += u" \\fI%1\\fR"_s.arg(o.value);
+        m += u"\n"_s + roff(o.man.isEmpty() ? o.help : o.man) + u"\n"_s;
+    }
+    m += u".SH ENVIRONMENT\n.TP\n.B YARD_SOCKET\n"_s + roff(u"The API socket when --socket is not given."_s) + u"\n"_s;
+    m += u".TP\n.B YARD_INTERACTIVE_WORKERS, YARD_BACKGROUND_WORKERS, YARD_SINGLE_PROCESSOR\n"_s
+         + roff(u"Worker pool sizes and single-processor mode (they win over the config file)."_s) + u"\n"_s;
+    m += u".SH EXIT STATUS\n"_s
+         + roff(u"0 after a clean shutdown; 1 when the scheduler cannot start (the database is unusable or held "
+                "by another process, the socket is served by another instance); 2 for a bad option or config file, "
+                "or when the console finds no display."_s)
+         + u"\n"_s;
+    m += u".SH FILES\n.TP\n.I ~/.local/share/yardmaster/yardmaster.db\nThe default database.\n"_s;
+    m += u".TP\n.I ~/.config/yardmaster/config.json\nThe default config file.\n"_s;
+    m += u".TP\n.I /usr/lib/systemd/user/yardmaster.service\n"_s
+         + roff(u"The headless scheduler as a systemd user service: systemctl --user enable --now yardmaster."_s)
+         + u"\n"_s;
+    m += u".SH SEE ALSO\n.BR yardctl (1)\n"_s;
+    return m;
 }
 
 /// Checks the arguments before anything else (even the display check), so a mistyped option is
 /// named as such. Exits 2 with the problem.
 void checkArguments(int argc, char **argv)
 {
+    if (argc == 2 && std::strcmp(argv[1], "--man") == 0) { // for the build: yardmaster.1
+        std::fputs(qPrintable(manPage()), stdout);
+        std::exit(0);
+    }
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -292,7 +366,7 @@ int main(int argc, char **argv)
     setIdentity();
     QApplication::setApplicationDisplayName(u"Yardmaster"_s);
     QApplication::setWindowIcon(QIcon(u":/yardmaster/yardmaster.svg"_s));
-    QApplication::setDesktopFileName(u"yardmaster"_s);
+    QApplication::setDesktopFileName(u"io.yardmaster.Yardmaster"_s);
     const Options o = parse(app);
     auto scheduler = openScheduler(o);
     if (!scheduler)

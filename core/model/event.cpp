@@ -38,4 +38,19 @@ std::optional<EventType> eventTypeFromName(QStringView name)
     return std::nullopt;
 }
 
+bool endsRun(EventType type)
+{
+    switch (type) {
+    case EventType::RunCompleted:
+    case EventType::RunFailed:
+    case EventType::RunCancelled:
+    case EventType::RunDropped:
+    case EventType::RunStale:
+    case EventType::RunMerged:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace Yard

@@ -57,6 +57,9 @@ enum class EventType : quint8 {
 
 QString eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(QStringView name);
+/// True for the events that end a run: run.completed, run.failed, run.cancelled, run.dropped,
+/// run.stale and run.merged. A run reports exactly one of them.
+bool endsRun(EventType type);
 
 /// A small value type, one cache line: events are written straight into the batch that crosses
 /// threads, so their size is most of what delivering them costs.

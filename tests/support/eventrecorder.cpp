@@ -20,17 +20,7 @@ EventRecorder::EventRecorder(Scheduler *scheduler)
 
 bool EventRecorder::isOutcome(EventType type)
 {
-    switch (type) {
-    case EventType::RunCompleted:
-    case EventType::RunFailed:
-    case EventType::RunCancelled:
-    case EventType::RunDropped:
-    case EventType::RunStale:
-    case EventType::RunMerged:
-        return true;
-    default:
-        return false;
-    }
+    return endsRun(type);
 }
 
 int EventRecorder::count(EventType type) const
