@@ -15,6 +15,7 @@
 #include "views/attentionview.h"
 #include "views/cyclesview.h"
 #include "views/jobsview.h"
+#include "widgets/shortcutsdialog.h"
 #include "models/jobsmodel.h"
 #include "widgets/jobdialog.h"
 
@@ -184,6 +185,15 @@ int main(int argc, char **argv)
     window.showView(u"events"_s);
     window.eventsView()->showCategory(int(Yard::Ui::EventsModel::Category::Operator));
     shoot(u"audit"_s);
+    {
+        // The "?" sheet, over the window.
+        Yard::Ui::ShortcutsDialog *sheet = window.openShortcuts();
+        wait(500);
+        const QString path = QDir(out).filePath(u"%1-shortcuts.png"_s.arg(theme));
+        sheet->grab().save(path);
+        std::printf("%s\n", qPrintable(path));
+        sheet->close();
+    }
     scheduler->shutdown(2000);
     return 0;
 }

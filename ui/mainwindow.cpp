@@ -19,6 +19,7 @@
 #include "widgets/commandpalette.h"
 #include "widgets/confirmdialog.h"
 #include "widgets/elidinglabel.h"
+#include "widgets/shortcutsdialog.h"
 
 #include "engine/scheduler.h"
 #include "store/storereader.h"
@@ -28,6 +29,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -79,6 +81,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_drainAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
     m_drainAction->setToolTip(tr("Refuse new work, start nothing new, and wait until nothing runs"));
     connect(m_drainAction, &QAction::triggered, this, &MainWindow::startDrain);
+    m_demoAction->setShortcut(QKeySequence(u"Ctrl+Alt+D"_s));
     connect(m_demoAction, &QAction::triggered, this, [this] {
         m_demoRunning = !m_demoRunning;
         m_console.actions->setDemoRunning(m_demoRunning);
@@ -122,17 +125,33 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_attentionView = new AttentionView(m_console);
     m_cyclesView = new CyclesView(m_console);
     m_jobsView = new JobsView(m_console);
-    addView(u"overview"_s, tr("Overview"), m_overview, QKeySequence(u"Ctrl+1"_s));
-    addView(u"sessions"_s, tr("Sessions"), m_sessionsView, QKeySequence(u"Ctrl+2"_s));
-    addView(u"runs"_s, tr("Runs"), m_runsView, QKeySequence(u"Ctrl+3"_s));
-    m_attentionDock = addView(u"attention"_s, tr("Needs attention"), m_attentionView, QKeySequence(u"Ctrl+4"_s));
-    addView(u"jobs"_s, tr("Jobs"), m_jobsView, QKeySequence(u"Ctrl+5"_s));
-    addView(u"lanes"_s, tr("Lanes"), m_lanesView, QKeySequence(u"Ctrl+6"_s));
-    addView(u"cycles"_s, tr("Cycles"), m_cyclesView, QKeySequence(u"Ctrl+7"_s));
-    addView(u"events"_s, tr("Events"), m_eventsView, QKeySequence(u"Ctrl+8"_s));
+    addView(u"overview"_s, tr("Overview"), m_overview, 1);
+    addView(u"sessions"_s, tr("Sessions"), m_sessionsView, 2);
+    addView(u"runs"_s, tr("Runs"), m_runsView, 3);
+    m_attentionDock = addView(u"attention"_s, tr("Needs attention"), m_attentionView, 4);
+    addView(u"jobs"_s, tr("Jobs"), m_jobsView, 5);
+    addView(u"lanes"_s, tr("Lanes"), m_lanesView, 6);
+    addView(u"cycles"_s, tr("Cycles"), m_cyclesView, 7);
+    addView(u"events"_s, tr("Events"), m_eventsView, 8);
     for (int i = 1; i < m_docks.size(); ++i)
         tabifyDockWidget(m_docks.first(), m_docks[i]);
     m_docks.first()->raise();
+    m_currentDock = m_docks.first();
+
+    // Keyboard-first (U12): cycle the views, "/" searches, "?" lists every shortcut.
+    auto *next = new QAction(tr("Next view"), this);
+    next->setShortcuts({QKeySequence(u"Ctrl+Tab"_s), QKeySequence(u"Ctrl+PgDown"_s)});
+    connect(next, &QAction::triggered, this, [this] { cycleView(+1); });
+    auto *previous = new QAction(tr("Previous view"), this);
+    previous->setShortcuts({QKeySequence(u"Ctrl+Shift+Tab"_s), QKeySequence(u"Ctrl+PgUp"_s)});
+    connect(previous, &QAction::triggered, this, [this] { cycleView(-1); });
+    auto *search = new QAction(tr("Search in the current view"), this);
+    search->setShortcut(QKeySequence(u"/"_s));
+    connect(search, &QAction::triggered, this, &MainWindow::focusSearch);
+    m_shortcutsAction = new QAction(tr("&Keyboard shortcuts"), this);
+    m_shortcutsAction->setShortcuts({QKeySequence(u"?"_s), QKeySequence(QKeySequence::HelpContents)});
+    connect(m_shortcutsAction, &QAction::triggered, this, [this] { openShortcuts(); });
+    addActions({next, previous, search, m_shortcutsAction});
     m_defaultLayout = saveState();
 
     connect(m_overview, &OverviewView::demoRequested, this, &MainWindow::startDemo);
@@ -203,8 +222,7 @@ QString MainWindow::apiStatusText() const
     return m_apiLabel->text();
 }
 
-QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWidget *view,
-                                 const QKeySequence &key)
+QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWidget *view, int number)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(name);
@@ -213,16 +231,101 @@ QDockWidget *MainWindow::addView(const QString &name, const QString &title, QWid
     view->setAccessibleName(title);
     addDockWidget(Qt::TopDockWidgetArea, dock);
     auto *show = new QAction(title, this);
-    show->setShortcut(key);
+    // Alt+N like a browser's tabs; Ctrl+N as well, as in earlier versions.
+    show->setShortcuts({QKeySequence(u"Alt+%1"_s.arg(number)), QKeySequence(u"Ctrl+%1"_s.arg(number))});
     connect(show, &QAction::triggered, this, [dock] {
         dock->show();
         dock->raise();
+    });
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, dock](bool visible) {
+        if (visible)
+            m_currentDock = dock; // tabified: the one just brought to the front
     });
     dock->toggleViewAction()->setShortcut(QKeySequence());
     dock->setProperty("showAction", QVariant::fromValue(show));
     addAction(show);
     m_docks.append(dock);
     return dock;
+}
+
+QString MainWindow::currentView() const
+{
+    return m_currentDock ? m_currentDock->objectName() : QString();
+}
+
+void MainWindow::cycleView(int step)
+{
+    if (m_docks.isEmpty())
+        return;
+    const qsizetype at = qMax<qsizetype>(0, m_docks.indexOf(m_currentDock));
+    const qsizetype n = m_docks.size();
+    QDockWidget *d = m_docks.at(((at + step) % n + n) % n);
+    d->show();
+    d->raise();
+    m_currentDock = d;
+}
+
+void MainWindow::focusSearch()
+{
+    QWidget *view = m_currentDock ? m_currentDock->widget() : nullptr;
+    auto *search = view ? view->findChild<QLineEdit *>(u"search"_s) : nullptr;
+    if (!search || !search->isVisibleTo(view)) {
+        statusBar()->showMessage(tr("%1 has no search; Ctrl+K finds commands, sessions and #runs")
+                                     .arg(m_currentDock ? m_currentDock->windowTitle() : tr("This view")),
+                                 4000);
+        return;
+    }
+    search->setFocus(Qt::ShortcutFocusReason);
+    search->selectAll();
+}
+
+QList<ShortcutsDialog::Entry> MainWindow::shortcutEntries() const
+{
+    QList<ShortcutsDialog::Entry> entries;
+    auto keysOf = [](const QAction *a) {
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText);
+        return keys.join(tr(" or "));
+    };
+    auto add = [&](const QString &group, const QList<QAction *> &actions) {
+        QSet<QString> seen;
+        for (const QAction *a : actions) {
+            QString what = a->text();
+            what.remove(u'&');
+            if (a->shortcuts().isEmpty() || what.isEmpty() || seen.contains(what))
+                continue;
+            seen.insert(what);
+            entries.append({group, keysOf(a), what});
+        }
+    };
+    // Everywhere: the window's actions, its menus' and its toolbars'; not those inside a view.
+    auto inView = [this](const QObject *o) {
+        for (; o; o = o->parent()) {
+            for (const QDockWidget *d : m_docks) {
+                if (o == d->widget())
+                    return true;
+            }
+        }
+        return false;
+    };
+    QList<QAction *> global;
+    for (QAction *a : findChildren<QAction *>()) {
+        if (!inView(a))
+            global.append(a);
+    }
+    add(tr("Everywhere"), global);
+    for (const QDockWidget *d : m_docks)
+        add(d->windowTitle(), d->widget()->findChildren<QAction *>());
+    return entries;
+}
+
+ShortcutsDialog *MainWindow::openShortcuts()
+{
+    auto *dialog = new ShortcutsDialog(shortcutEntries(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::showView(const QString &name)
@@ -246,7 +349,8 @@ QStringList MainWindow::viewNames() const
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Export events as CSV…"), m_eventsView, &EventsView::exportCsvInteractive);
+    m_exportAction = file->addAction(tr("&Export events as CSV…"), m_eventsView, &EventsView::exportCsvInteractive);
+    m_exportAction->setShortcut(QKeySequence(u"Ctrl+Shift+S"_s)); // "save as"; Ctrl+Shift+E disables a job
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -280,23 +384,7 @@ void MainWindow::buildMenus()
     sched->addAction(m_demoAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        QMessageBox::information(
-            this, tr("Keyboard shortcuts"),
-            tr("<table cellspacing=6>"
-               "<tr><td><b>Ctrl+K</b></td><td>Command palette</td></tr>"
-               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Overview, Sessions, Runs, Needs attention, Jobs, "
-               "Lanes, Cycles, Events</td></tr>"
-               "<tr><td><b>Ctrl+Shift+P</b></td><td>Pause / resume the scheduler</td></tr>"
-               "<tr><td><b>Ctrl+Shift+D</b></td><td>Drain</td></tr>"
-               "<tr><td><b>Del</b></td><td>Cancel the selected runs</td></tr>"
-               "<tr><td><b>Ctrl+R</b> (Needs attention)</td><td>Requeue the selected runs</td></tr>"
-               "<tr><td><b>Ctrl+Shift+A</b></td><td>Acknowledge the selected needs-attention runs</td></tr>"
-               "<tr><td><b>Ctrl+Shift+Y</b></td><td>Run a mechanical cycle now</td></tr>"
-               "<tr><td><b>Ctrl+R</b></td><td>Retry the selected runs</td></tr>"
-               "<tr><td><b>Ctrl+M</b></td><td>Send a message to the selected session</td></tr>"
-               "<tr><td><b>F5</b></td><td>Reload the runs list</td></tr></table>"));
-    });
+    help->addAction(m_shortcutsAction);
     help->addAction(tr("&About Yardmaster"), this, [this] {
         QMessageBox::about(this, tr("About Yardmaster"),
                            tr("<b>Yardmaster %1</b><br>Operator console with an embedded scheduler for "
@@ -473,15 +561,18 @@ CommandPalette *MainWindow::openCommandPalette()
         auto add = [&](const QString &title, const QString &hint, std::function<void()> fn) {
             commands.append({title, hint, std::move(fn)});
         };
+        // The hint is the action's own shortcut, so the palette teaches the keys.
+        auto keys = [](const QAction *a) { return a->shortcut().toString(QKeySequence::NativeText); };
         if (m_paused || m_draining)
-            add(tr("Resume scheduler"), tr("Ctrl+Shift+P"), [this] { m_console.actions->resume(); });
+            add(tr("Resume scheduler"), keys(m_pauseAction), [this] { m_console.actions->resume(); });
         else
-            add(tr("Pause scheduler"), tr("Ctrl+Shift+P"), [this] { togglePause(); });
+            add(tr("Pause scheduler"), keys(m_pauseAction), [this] { togglePause(); });
         if (!m_draining)
-            add(tr("Drain scheduler"), tr("Ctrl+Shift+D"), [this] { startDrain(); });
+            add(tr("Drain scheduler"), keys(m_drainAction), [this] { startDrain(); });
         const int selected = int(m_runsView->selectedRuns().size());
         if (selected > 0)
-            add(tr("Cancel selected runs (%1)").arg(selected), tr("Del"), [this] { m_runsView->cancelSelection(); });
+            add(tr("Cancel selected runs (%1)").arg(selected), keys(m_runsView->cancelAction()),
+                [this] { m_runsView->cancelSelection(); });
         if (selected > 0)
             add(tr("Retry selected runs (%1)").arg(selected), tr("Ctrl+R"), [this] { m_runsView->retrySelection(); });
         add(tr("Run a mechanical cycle now"), tr("Ctrl+Shift+Y"), [this] { m_console.actions->runCycleNow(); });
@@ -492,15 +583,17 @@ CommandPalette *MainWindow::openCommandPalette()
             add(tr("Acknowledge selected needs-attention runs (%1)").arg(attention), tr("Ctrl+Shift+A"),
                 [this] { m_attentionView->resolve(AttentionAction::Acknowledge, false); });
         }
-        add(m_demoRunning ? tr("Stop demo workload") : tr("Start demo workload"), {},
+        add(m_demoRunning ? tr("Stop demo workload") : tr("Start demo workload"), keys(m_demoAction),
             [this] { m_demoAction->trigger(); });
         for (QDockWidget *d : std::as_const(m_docks)) {
             const QString name = d->objectName();
-            add(tr("Go to %1").arg(d->windowTitle()),
-                d->property("showAction").value<QAction *>()->shortcut().toString(),
+            add(tr("Go to %1").arg(d->windowTitle()), keys(d->property("showAction").value<QAction *>()),
                 [this, name] { showView(name); });
         }
-        add(tr("Export events as CSV"), {}, [this] { m_eventsView->exportCsvInteractive(); });
+        add(tr("Next view"), tr("Ctrl+Tab"), [this] { cycleView(+1); });
+        add(tr("Search in the current view"), u"/"_s, [this] { focusSearch(); });
+        add(tr("Keyboard shortcuts"), keys(m_shortcutsAction), [this] { openShortcuts(); });
+        add(tr("Export events as CSV"), keys(m_exportAction), [this] { m_eventsView->exportCsvInteractive(); });
         // "#123" opens a run; other text also offers matching sessions.
         const QString q = query.trimmed();
         bool isRun = false;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "console.h"
+#include "widgets/shortcutsdialog.h"
 
 #include <QMainWindow>
 
@@ -64,6 +65,14 @@ public:
     /// Shows a view by its dock object name ("overview", "sessions", "runs", …).
     void showView(const QString &name);
     QStringList viewNames() const;
+    /// The view in front (its dock object name).
+    QString currentView() const;
+    /// The view `step` tabs further (Ctrl+Tab, Ctrl+PgDown: +1), wrapping around.
+    void cycleView(int step);
+    /// "/": focuses the current view's search field, or says it has none.
+    void focusSearch();
+    /// "?": the shortcuts sheet (it deletes itself when closed).
+    ShortcutsDialog *openShortcuts();
 
     /// Where the local API listens (the status bar shows it), or why it does not (`error`).
     void setApiStatus(const QString &socketPath, const QString &error = {});
@@ -79,7 +88,8 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    QDockWidget *addView(const QString &name, const QString &title, QWidget *view, const QKeySequence &key);
+    QDockWidget *addView(const QString &name, const QString &title, QWidget *view, int number);
+    QList<ShortcutsDialog::Entry> shortcutEntries() const;
     void buildMenus();
     void applySnapshot(const EngineSnapshot &snapshot);
     void togglePause();
@@ -121,6 +131,9 @@ private:
     int m_drainStart = 0;
     bool m_demoRunning = false;
     QAction *m_lockLayout = nullptr;
+    QAction *m_shortcutsAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QDockWidget *m_currentDock = nullptr;
 };
 
 } // namespace Yard::Ui

@@ -9,13 +9,18 @@
 #include "models/runsmodel.h"
 #include "views/runsview.h"
 #include "widgets/commandpalette.h"
+#include "widgets/shortcutsdialog.h"
 
 #include "api/apiserver.h"
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QStatusBar>
+#include <QLineEdit>
 #include <QTableView>
+#include <QTreeWidget>
 #include <QTest>
 
 using namespace Yard;
@@ -37,6 +42,10 @@ private Q_SLOTS:
     void paletteRunsActions();
     void paletteOpensARun();
     void statusBarNamesTheApiSocket();
+    void altNumbersAndCtrlTabSwitchViews();
+    void slashFocusesTheViewsSearch();
+    void questionMarkOpensTheShortcutsSheet();
+    void everyPaletteActionShowsItsShortcut();
 
 private:
     bool enginePaused();
@@ -221,6 +230,109 @@ void tst_Console::statusBarNamesTheApiSocket()
     QVERIFY2(m_window->apiStatusText().contains(u"API: "_s + api.value()->path()), qPrintable(m_window->apiStatusText()));
     m_window->setApiStatus({}, u"another Yardmaster already serves the API on /x.sock"_s);
     QVERIFY(m_window->apiStatusText().endsWith(u"API: off"_s));
+}
+
+void tst_Console::altNumbersAndCtrlTabSwitchViews()
+{
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QTest::keyClick(m_window.get(), Qt::Key_3, Qt::AltModifier);
+    QTRY_COMPARE(m_window->currentView(), u"runs"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_Tab, Qt::ControlModifier);
+    QTRY_COMPARE(m_window->currentView(), u"attention"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_PageDown, Qt::ControlModifier);
+    QTRY_COMPARE(m_window->currentView(), u"jobs"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_PageUp, Qt::ControlModifier);
+    QTRY_COMPARE(m_window->currentView(), u"attention"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_8, Qt::AltModifier);
+    QTRY_COMPARE(m_window->currentView(), u"events"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_Tab, Qt::ControlModifier); // wraps around
+    QTRY_COMPARE(m_window->currentView(), u"overview"_s);
+    QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier); // the older keys still work
+    QTRY_COMPARE(m_window->currentView(), u"sessions"_s);
+    // Ctrl+Tab works while a table has the focus, too.
+    m_window->showView(u"runs"_s);
+    auto *table = m_window->runsView()->findChild<QTableView *>();
+    QVERIFY(table);
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_Tab, Qt::ControlModifier);
+    QTRY_COMPARE(m_window->currentView(), u"attention"_s);
+}
+
+void tst_Console::slashFocusesTheViewsSearch()
+{
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_3, Qt::AltModifier);
+    QTRY_COMPARE(m_window->currentView(), u"runs"_s);
+    auto *table = m_window->runsView()->findChild<QTableView *>();
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_Slash);
+    auto *search = m_window->runsView()->findChild<QLineEdit *>(u"search"_s);
+    QVERIFY(search);
+    QTRY_COMPARE(QApplication::focusWidget(), search);
+    // Typing "/" in the search field types it (the shortcut does not steal it).
+    QTest::keyClicks(search, u"a/b"_s);
+    QCOMPARE(search->text(), u"a/b"_s);
+    // A view without a search says so.
+    QTest::keyClick(m_window.get(), Qt::Key_6, Qt::AltModifier);
+    QTRY_COMPARE(m_window->currentView(), u"lanes"_s);
+    m_window->focusSearch();
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"no search"_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
+}
+
+void tst_Console::questionMarkOpensTheShortcutsSheet()
+{
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(!m_window->findChild<ShortcutsDialog *>());
+    QTest::keyClick(m_window.get(), Qt::Key_Question);
+    ShortcutsDialog *sheet = nullptr;
+    QTRY_VERIFY((sheet = m_window->findChild<ShortcutsDialog *>()) && sheet->isVisible());
+    // Made from the actions: the global ones and each view's own.
+    QStringList lines;
+    for (int g = 0; g < sheet->tree()->topLevelItemCount(); ++g) {
+        const QTreeWidgetItem *group = sheet->tree()->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i)
+            lines << group->text(0) + u": "_s + group->child(i)->text(0) + u" = "_s + group->child(i)->text(1);
+    }
+    const QString all = lines.join(u'\n');
+    for (const QString &expected : {u"Everywhere: Ctrl+Tab or Ctrl+PgDown = Next view"_s, u"Everywhere: Alt+3 or Ctrl+3 = Runs"_s,
+                                    u"Everywhere: / = Search in the current view"_s, u"Everywhere: Ctrl+K = Commands…"_s,
+                                    u"Runs: Del = "_s})
+        QVERIFY2(all.contains(expected), qPrintable(expected + u"\n--- in ---\n"_s + all));
+    // No key means one thing everywhere and another in a view (the shortcut would be ambiguous).
+    QSet<QString> globalKeys;
+    const QTreeWidgetItem *everywhere = sheet->tree()->topLevelItem(0);
+    for (int i = 0; i < everywhere->childCount(); ++i) {
+        for (const QString &k : everywhere->child(i)->text(0).split(u" or "_s))
+            globalKeys.insert(k);
+    }
+    for (int g = 1; g < sheet->tree()->topLevelItemCount(); ++g) {
+        const QTreeWidgetItem *group = sheet->tree()->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i) {
+            for (const QString &k : group->child(i)->text(0).split(u" or "_s))
+                QVERIFY2(!globalKeys.contains(k), qPrintable(group->text(0) + u": "_s + k + u" is also a global shortcut"_s));
+        }
+    }
+    sheet->setFilter(u"drain"_s);
+    int shown = 0;
+    for (int g = 0; g < sheet->tree()->topLevelItemCount(); ++g) {
+        const QTreeWidgetItem *group = sheet->tree()->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i)
+            shown += group->child(i)->isHidden() ? 0 : 1;
+    }
+    QCOMPARE(shown, 1);
+    sheet->close();
+}
+
+void tst_Console::everyPaletteActionShowsItsShortcut()
+{
+    CommandPalette *palette = m_window->openCommandPalette();
+    palette->setQuery(QString());
+    QVERIFY(palette->visibleCommands() > 10);
+    for (int row = 0; row < palette->visibleCommands(); ++row)
+        QVERIFY2(!palette->commandHint(row).isEmpty(), qPrintable(palette->commandTitle(row)));
+    palette->close();
 }
 
 QTEST_MAIN(tst_Console)

@@ -144,6 +144,7 @@ AttentionView::AttentionView(const Console &console, QWidget *parent)
     m_workspace->setPlaceholderText(tr("Workspace"));
     m_workspace->setAccessibleName(tr("Workspace filter"));
     m_workspace->setClearButtonEnabled(true);
+    m_search->setObjectName(u"search"_s); // "/" focuses it (MainWindow::focusSearch)
     m_search->setPlaceholderText(tr("Search diagnostic and input"));
     m_search->setAccessibleName(tr("Needs attention search"));
     m_search->setClearButtonEnabled(true);

@@ -52,6 +52,7 @@ EventsView::EventsView(const Console &console, SessionsModel *sessions, QWidget 
     m_category->addItem(tr("Scheduler and lanes"), int(EventsModel::Category::Scheduler));
     m_category->addItem(tr("Sessions"), int(EventsModel::Category::Session));
     m_category->setAccessibleName(tr("Event category"));
+    m_text->setObjectName(u"search"_s); // "/" focuses it (MainWindow::focusSearch)
     m_text->setPlaceholderText(tr("Filter events…"));
     m_text->setClearButtonEnabled(true);
     m_text->setAccessibleName(tr("Event filter"));

@@ -104,6 +104,7 @@ RunsView::RunsView(const Console &console, SessionsModel *sessions, QWidget *par
     m_time->addItem(tr("Last hour"), 3600);
     m_time->addItem(tr("Last 24 hours"), 86400);
     m_time->setAccessibleName(tr("Time filter"));
+    m_search->setObjectName(u"search"_s); // "/" focuses it (MainWindow::focusSearch)
     m_search->setPlaceholderText(tr("Search input, result, error · #id jumps to a run"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Run search"));

@@ -53,6 +53,7 @@ SessionsView::SessionsView(const Console &console, SessionsModel *model, QWidget
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addActions(sessionActions());
 
+    m_search->setObjectName(u"search"_s); // "/" focuses it (MainWindow::focusSearch)
     m_search->setPlaceholderText(tr("Search sessions by key or agent…"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Session search"));

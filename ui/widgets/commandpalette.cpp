@@ -80,6 +80,11 @@ QString CommandPalette::commandTitle(int row) const
     return row >= 0 && row < m_commands.size() ? m_commands.at(row).title : QString();
 }
 
+QString CommandPalette::commandHint(int row) const
+{
+    return row >= 0 && row < m_commands.size() ? m_commands.at(row).hint : QString();
+}
+
 void CommandPalette::runCurrent()
 {
     const int row = m_list->currentRow();

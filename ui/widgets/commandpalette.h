@@ -34,6 +34,8 @@ public:
     void setQuery(const QString &query);
     int visibleCommands() const;
     QString commandTitle(int row) const;
+    /// The greyed hint of a row: the command's shortcut, or its category.
+    QString commandHint(int row) const;
     /// Runs the highlighted command and closes.
     void runCurrent();
 
