@@ -72,6 +72,7 @@ struct Options
     QString theme;
     QString socket; ///< the API socket's name or path ("" = the default)
     bool noApi = false;
+    bool readOnly = false;
 };
 
 /// The options, once: --help and the manual page (--man) are both made from this table.
@@ -100,6 +101,10 @@ QVector<OptionText> optionTexts()
          u"Serve the local API on this socket: a name in the runtime directory or a path. Default: "
          "$YARD_SOCKET, else $XDG_RUNTIME_DIR/yardmaster.sock. The socket is private to the user (mode 0600)."_s},
         {u"no-api"_s, {}, u"Do not serve the local API."_s, {}},
+        {u"read-only"_s, {}, u"Console: show everything, refuse every operator action."_s,
+         u"Console only: show everything but refuse every operator action (pause, cancel, retry, job and "
+         "lane changes), and say so; View > Read-only cannot turn it off until the next start. Scripts "
+         "and yardctl still act through the API."_s},
         {u"theme"_s, u"name"_s, u"Console colours: system, light or dark (remembered)."_s, {}},
         {u"config"_s, u"path"_s,
          u"JSON config file (default: %1, if present)."_s.arg(Yard::ConfigFile::defaultPath()),
@@ -208,6 +213,12 @@ Options parse(QCoreApplication &app)
     o.theme = parser.value(u"theme"_s);
     o.socket = parser.isSet(u"socket"_s) ? parser.value(u"socket"_s) : qEnvironmentVariable("YARD_SOCKET");
     o.noApi = parser.isSet(u"no-api"_s);
+    o.readOnly = parser.isSet(u"read-only"_s);
+    if (o.readOnly && o.headless) {
+        std::fprintf(stderr, "yardmaster: --read-only is for the console; the headless scheduler has none "
+                             "(run the console with --read-only to watch it)\n");
+        std::exit(2);
+    }
     if (parser.isSet(u"socket"_s) && (o.socket.trimmed().isEmpty() || o.noApi)) {
         std::fprintf(stderr, "%s\n", o.noApi ? "yardmaster: --socket and --no-api exclude each other"
                                              : "yardmaster: --socket needs a name or a path");
@@ -387,6 +398,8 @@ int main(int argc, char **argv)
         window.setApiStatus({}, api.error().message);
     if (!api)
         qWarning("yardmaster: the local API is off: %s", qPrintable(api.error().message));
+    if (o.readOnly)
+        window.setReadOnly(true, /*locked=*/true);
     window.show();
     if (o.demo)
         window.startDemo();

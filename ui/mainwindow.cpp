@@ -57,6 +57,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     , m_storeLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_apiLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_drainProgress(new QProgressBar)
+    , m_readOnlyLabel(new QLabel)
 {
     m_history = std::make_unique<RunHistory>();
     m_console.history = m_history.get();
@@ -172,6 +173,12 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_drainProgress);
     statusBar()->addWidget(m_countsLabel, 1);
+    m_readOnlyLabel->setText(tr("Read-only"));
+    m_readOnlyLabel->setObjectName(u"readOnlyBadge"_s);
+    m_readOnlyLabel->setToolTip(tr("Read-only mode: the console shows everything and refuses every operator action"));
+    m_readOnlyLabel->setStyleSheet(u"QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); border-radius: 3px; }"_s);
+    m_readOnlyLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_readOnlyLabel);
     statusBar()->addPermanentWidget(m_cycleLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_apiLabel);
@@ -375,6 +382,10 @@ void MainWindow::buildMenus()
     m_lockLayout->setToolTip(tr("Unlock to drag views out of the tabs, side by side or into windows"));
     connect(m_lockLayout, &QAction::toggled, this, &MainWindow::setLayoutLocked);
     view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
+    view->addSeparator();
+    m_readOnlyAction = view->addAction(tr("Read-&only (no operator actions)"));
+    m_readOnlyAction->setCheckable(true);
+    connect(m_readOnlyAction, &QAction::triggered, this, [this](bool on) { setReadOnly(on); });
 
     QMenu *sched = menuBar()->addMenu(tr("&Scheduler"));
     sched->addAction(m_pauseAction);
@@ -415,6 +426,30 @@ void MainWindow::restoreSettings()
     if (settings.contains(u"window/state"_s))
         restoreState(settings.value(u"window/state"_s).toByteArray());
     m_overview->setWindow(settings.value(u"overview/window"_s, 60).toInt());
+    setReadOnly(settings.value(u"ui/readOnly"_s, false).toBool());
+}
+
+void MainWindow::setReadOnly(bool readOnly, bool locked)
+{
+    if (m_readOnlyLocked && !readOnly)
+        return; // --read-only: for this whole run
+    m_readOnlyLocked = m_readOnlyLocked || locked;
+    m_console.actions->setReadOnly(readOnly);
+    m_readOnlyLabel->setVisible(readOnly);
+    m_readOnlyAction->setChecked(readOnly);
+    m_readOnlyAction->setEnabled(!m_readOnlyLocked);
+    m_readOnlyAction->setToolTip(m_readOnlyLocked ? tr("Started with --read-only: stays on until restarted")
+                                                  : tr("Show everything, change nothing"));
+    for (QAction *a : {m_pauseAction, m_drainAction, m_demoAction})
+        a->setEnabled(!readOnly);
+    if (!locked)
+        QSettings().setValue(u"ui/readOnly"_s, readOnly);
+    updateTitles();
+}
+
+bool MainWindow::isReadOnly() const
+{
+    return m_console.actions->isReadOnly();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -511,6 +546,8 @@ void MainWindow::updateTitles()
 {
     // The badge reaches the taskbar while the operator looks elsewhere (SPEC U5).
     QString title = m_stateTitle.isEmpty() ? tr("Yardmaster") : tr("Yardmaster — %1").arg(m_stateTitle);
+    if (m_console.actions->isReadOnly())
+        title += tr(" (read-only)");
     if (m_attentionOpen > 0 && !isActiveWindow())
         title = tr("(%1) %2").arg(m_attentionOpen).arg(title);
     setWindowTitle(title);
@@ -525,6 +562,8 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::togglePause()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     if (m_paused || m_draining) {
         m_console.actions->resume();
         return;
@@ -539,6 +578,8 @@ void MainWindow::togglePause()
 
 void MainWindow::startDrain()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     QString reason;
     if (!ConfirmDialog::ask(this, tr("Drain the scheduler"),
                             tr("Draining refuses new work, starts nothing new, and waits (up to 60 s) "

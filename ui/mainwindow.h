@@ -78,6 +78,11 @@ public:
     void setApiStatus(const QString &socketPath, const QString &error = {});
     QString apiStatusText() const;
 
+    /// Read-only mode (U12): shows everything, refuses every operator action and says so.
+    /// `locked` (--read-only) keeps it on until the program restarts; otherwise it is remembered.
+    void setReadOnly(bool readOnly, bool locked = false);
+    bool isReadOnly() const;
+
     /// Starts the demo workload and shows it as running (--demo, welcome button).
     void startDemo();
     /// Opens the Ctrl+K palette; returns it (it deletes itself when closed).
@@ -126,6 +131,9 @@ private:
     ElidingLabel *m_storeLabel;
     ElidingLabel *m_apiLabel;
     QProgressBar *m_drainProgress;
+    QLabel *m_readOnlyLabel;
+    QAction *m_readOnlyAction = nullptr;
+    bool m_readOnlyLocked = false;
     bool m_paused = false;
     bool m_draining = false;
     int m_drainStart = 0;

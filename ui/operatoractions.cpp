@@ -36,6 +36,23 @@ OperatorActions::OperatorActions(Scheduler *scheduler, QString actor, QObject *p
     , m_actor(std::move(actor))
 {}
 
+void OperatorActions::setReadOnly(bool readOnly)
+{
+    if (m_readOnly == readOnly)
+        return;
+    m_readOnly = readOnly;
+    Q_EMIT readOnlyChanged(readOnly);
+}
+
+bool OperatorActions::refusedReadOnly()
+{
+    if (!m_readOnly)
+        return false;
+    Q_EMIT actionFailed(tr("read-only mode: the console shows everything but changes nothing "
+                           "(started with --read-only, or View ▸ Read-only)"));
+    return true;
+}
+
 template<typename Fn>
 static void run(Scheduler *s, OperatorActions *self, Fn fn)
 {
@@ -51,6 +68,8 @@ static void run(Scheduler *s, OperatorActions *self, Fn fn)
 
 void OperatorActions::pause(const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, reason](Engine &e) {
         e.batch([&] {
             e.pause(reason, actor);
@@ -62,6 +81,8 @@ void OperatorActions::pause(const QString &reason)
 
 void OperatorActions::resume(const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, reason](Engine &e) {
         e.batch([&] {
             e.resume(actor);
@@ -73,6 +94,8 @@ void OperatorActions::resume(const QString &reason)
 
 void OperatorActions::drain(const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, reason](Engine &e) {
         const int running = e.runningCount();
         e.batch([&] {
@@ -85,6 +108,8 @@ void OperatorActions::drain(const QString &reason)
 
 void OperatorActions::cancelRuns(const QVector<RunId> &runs, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     if (runs.isEmpty())
         return;
     Q_EMIT cancelRequested(runs);
@@ -116,6 +141,8 @@ void OperatorActions::cancelRuns(const QVector<RunId> &runs, const QString &reas
 
 void OperatorActions::retryRuns(const QVector<RunId> &runs, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     if (runs.isEmpty())
         return;
     run(m_scheduler, this, [actor = m_actor, runs, reason](Engine &e) {
@@ -142,6 +169,8 @@ void OperatorActions::retryRuns(const QVector<RunId> &runs, const QString &reaso
 
 void OperatorActions::requeueRuns(const QVector<RunId> &runs, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     if (runs.isEmpty())
         return;
     run(m_scheduler, this, [actor = m_actor, runs, reason](Engine &e) {
@@ -168,6 +197,8 @@ void OperatorActions::requeueRuns(const QVector<RunId> &runs, const QString &rea
 
 void OperatorActions::sendMessage(SessionId session, const QString &text)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, text](Engine &e) {
         Outcome o;
         MessageRequest req;
@@ -188,6 +219,8 @@ void OperatorActions::sendMessage(SessionId session, const QString &text)
 
 void OperatorActions::cancelOldest(SessionId session, const QString &key)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, key](Engine &e) {
         Outcome o;
         Expected<bool> r = e.cancelOne(session);
@@ -204,6 +237,8 @@ void OperatorActions::cancelOldest(SessionId session, const QString &key)
 
 void OperatorActions::cancelAll(SessionId session, const QString &key, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, key, reason](Engine &e) {
         Outcome o;
         Expected<int> r = e.cancelAll(session);
@@ -219,6 +254,8 @@ void OperatorActions::cancelAll(SessionId session, const QString &key, const QSt
 
 void OperatorActions::resetSession(SessionId session, const QString &key, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, key, reason](Engine &e) {
         Outcome o;
         Expected<int> r = e.reset(session);
@@ -234,6 +271,8 @@ void OperatorActions::resetSession(SessionId session, const QString &key, const 
 
 void OperatorActions::setSessionPaused(SessionId session, const QString &key, bool paused)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, key, paused](Engine &e) {
         Outcome o;
         const Error err = e.setSessionPaused(session, paused);
@@ -249,6 +288,8 @@ void OperatorActions::setSessionPaused(SessionId session, const QString &key, bo
 void OperatorActions::setQueueConfig(SessionId session, const QString &key,
                                      const QueueConfigOverride &config)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, session, key, config](Engine &e) {
         Outcome o;
         const Error err = e.setSessionQueueConfig(session, config);
@@ -264,6 +305,8 @@ void OperatorActions::setQueueConfig(SessionId session, const QString &key,
 
 void OperatorActions::setLaneLimit(const QString &lane, int limit)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, lane, limit](Engine &e) {
         Outcome o;
         const Error err = e.setLaneLimit(lane, limit);
@@ -278,6 +321,8 @@ void OperatorActions::setLaneLimit(const QString &lane, int limit)
 
 void OperatorActions::setLanePaused(const QString &lane, bool paused)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, lane, paused](Engine &e) {
         Outcome o;
         const Error err = e.setLanePaused(lane, paused);
@@ -292,6 +337,8 @@ void OperatorActions::setLanePaused(const QString &lane, bool paused)
 
 void OperatorActions::setLanePreemptGrace(const QString &lane, int ms)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, lane, ms](Engine &e) {
         Outcome o;
         const Error err = e.setLanePreemptGrace(lane, ms);
@@ -307,6 +354,8 @@ void OperatorActions::setLanePreemptGrace(const QString &lane, int ms)
 
 void OperatorActions::setDemoRunning(bool running)
 {
+    if (refusedReadOnly())
+        return;
     m_scheduler->setDemoRunning(running);
     m_scheduler->post([actor = m_actor, running](Engine &e) {
         e.audit(actor, running ? u"start_demo"_s : u"stop_demo"_s, u"demo workload"_s, {});
@@ -317,6 +366,8 @@ void OperatorActions::setDemoRunning(bool running)
 void OperatorActions::resolveAttention(AttentionAction action, const QVector<RunId> &runs,
                                        const NeedsAttentionFilter &filter, const QString &note)
 {
+    if (refusedReadOnly())
+        return;
     m_scheduler->call(
         this,
         [actor = m_actor, action, runs, filter, note](Engine &e) {
@@ -349,6 +400,8 @@ void OperatorActions::resolveAttention(AttentionAction action, const QVector<Run
 
 void OperatorActions::runCycleNow()
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor](Engine &e) {
         Outcome o;
         Expected<CycleResult> r = e.runCycleNow();
@@ -374,6 +427,8 @@ void OperatorActions::runCycleNow()
 
 void OperatorActions::setCycleInterval(qint64 ms)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, ms](Engine &e) {
         const qint64 before = e.cycleInterval();
         e.batch([&] {
@@ -389,6 +444,8 @@ void OperatorActions::setCycleInterval(qint64 ms)
 
 void OperatorActions::createJob(const JobSpec &spec)
 {
+    if (refusedReadOnly())
+        return;
     m_scheduler->call(
         this,
         [actor = m_actor, spec](Engine &e) {
@@ -410,6 +467,8 @@ void OperatorActions::createJob(const JobSpec &spec)
 
 void OperatorActions::updateJob(JobId id, const JobSpec &spec)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, id, spec](Engine &e) {
         Outcome o;
         const Error err = e.updateJob(id, spec);
@@ -425,6 +484,8 @@ void OperatorActions::updateJob(JobId id, const JobSpec &spec)
 
 void OperatorActions::setJobEnabled(JobId id, const QString &name, bool enabled)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, id, name, enabled](Engine &e) {
         Outcome o;
         const Error err = e.setJobEnabled(id, enabled);
@@ -439,6 +500,8 @@ void OperatorActions::setJobEnabled(JobId id, const QString &name, bool enabled)
 
 void OperatorActions::runJobNow(JobId id, const QString &name)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, id, name](Engine &e) {
         Outcome o;
         Expected<RunId> r = e.runJobNow(id);
@@ -453,6 +516,8 @@ void OperatorActions::runJobNow(JobId id, const QString &name)
 
 void OperatorActions::deleteJob(JobId id, const QString &name, const QString &reason)
 {
+    if (refusedReadOnly())
+        return;
     run(m_scheduler, this, [actor = m_actor, id, name, reason](Engine &e) {
         Outcome o;
         const Error err = e.deleteJob(id);

@@ -29,6 +29,14 @@ public:
 
     const QString &actor() const { return m_actor; }
 
+    /// Read-only mode (U12, asynqmon's): every action below is refused with actionFailed()
+    /// saying so, and nothing reaches the engine. Views disable their buttons on readOnlyChanged.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
+    /// In read-only mode: says so (actionFailed) and returns true. Views call it before they
+    /// open a dialog for an action, so the operator is not asked for a reason in vain.
+    bool refusedReadOnly();
+
     void pause(const QString &reason);
     void resume(const QString &reason = {});
     void drain(const QString &reason);
@@ -61,6 +69,7 @@ public:
     void setCycleInterval(qint64 ms);
 
 Q_SIGNALS:
+    void readOnlyChanged(bool readOnly);
     void actionDone(const QString &summary);
     void actionFailed(const QString &error);
     /// A cancel request reached the engine; outcomes arrive as run events.
@@ -75,6 +84,8 @@ Q_SIGNALS:
 private:
     Scheduler *m_scheduler;
     QString m_actor;
+    bool m_readOnly = false;
+
 };
 
 } // namespace Yard::Ui

@@ -18,6 +18,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QStatusBar>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
 #include <QTreeWidget>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void slashFocusesTheViewsSearch();
     void questionMarkOpensTheShortcutsSheet();
     void everyPaletteActionShowsItsShortcut();
+    void readOnlyRefusesActionsAndSaysSo();
 
 private:
     bool enginePaused();
@@ -333,6 +335,41 @@ void tst_Console::everyPaletteActionShowsItsShortcut()
     for (int row = 0; row < palette->visibleCommands(); ++row)
         QVERIFY2(!palette->commandHint(row).isEmpty(), qPrintable(palette->commandTitle(row)));
     palette->close();
+}
+
+void tst_Console::readOnlyRefusesActionsAndSaysSo()
+{
+    const RunId id = submitLongRun(u"keep-me"_s);
+    QTRY_COMPARE(m_events->count(EventType::RunStarted), 1);
+    m_window->setReadOnly(true);
+    QVERIFY(m_window->isReadOnly());
+    QVERIFY(m_window->windowTitle().contains(u"read-only"_s));
+    auto *badge = m_window->findChild<QLabel *>(u"readOnlyBadge"_s);
+    QVERIFY(badge && badge->isVisibleTo(m_window.get()));
+
+    // Cancel from the Runs view: no dialog asks for a reason in vain, the run keeps running.
+    QVERIFY(selectRun(id) >= 0);
+    m_window->runsView()->cancelSelection();
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"read-only"_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    // Pause through the palette: refused too.
+    CommandPalette *palette = m_window->openCommandPalette();
+    palette->setQuery(u"pause sch"_s);
+    palette->runCurrent();
+    QTest::qWait(200);
+    QVERIFY(!enginePaused());
+    QVERIFY(m_events->outcomesOf(id).isEmpty()); // still running
+    QCOMPARE(m_events->count(EventType::OperatorAction), 0);
+
+    // Turned off, actions work again; --read-only (locked) cannot be turned off.
+    m_window->setReadOnly(false);
+    QVERIFY(!badge->isVisibleTo(m_window.get()));
+    confirmNextDialog(u"done watching"_s);
+    m_window->runsView()->cancelSelection();
+    QTRY_COMPARE(m_events->outcomeOf(id), EventType::RunCancelled);
+    m_window->setReadOnly(true, /*locked=*/true);
+    m_window->setReadOnly(false);
+    QVERIFY(m_window->isReadOnly());
 }
 
 QTEST_MAIN(tst_Console)

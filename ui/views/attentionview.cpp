@@ -329,6 +329,8 @@ void AttentionView::showDetail()
 
 void AttentionView::resolve(AttentionAction action, bool all)
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const QVector<RunId> runs = selectedRuns();
     const int count = all ? m_model->total() : int(runs.size());
     if (count == 0)

@@ -236,6 +236,8 @@ void JobsView::showDetail()
 
 void JobsView::newJob()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     QVector<Job> others;
     for (int r = 0; r < m_model->rowCount(); ++r)
         others << *m_model->jobAt(r);
@@ -247,6 +249,8 @@ void JobsView::newJob()
 
 void JobsView::editJob()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const Job *j = currentJob();
     if (!j)
         return;
@@ -277,6 +281,8 @@ void JobsView::runNow()
 
 void JobsView::deleteJob()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const Job *j = currentJob();
     if (!j)
         return;

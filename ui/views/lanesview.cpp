@@ -28,6 +28,8 @@ LanesView::LanesView(const Console &console, QWidget *parent)
     auto *toolbar = new QToolBar;
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_edit = toolbar->addAction(tr("Change limit…"), this, [this] {
+        if (m_console.actions->refusedReadOnly())
+            return;
         const LaneStats *l = m_model->lane(m_table->currentIndex().row());
         if (!l)
             return;
@@ -39,6 +41,8 @@ LanesView::LanesView(const Console &console, QWidget *parent)
             m_console.actions->setLaneLimit(l->name, limit);
     });
     m_grace = toolbar->addAction(tr("Grace period…"), this, [this] {
+        if (m_console.actions->refusedReadOnly())
+            return;
         const LaneStats *l = m_model->lane(m_table->currentIndex().row());
         if (!l)
             return;

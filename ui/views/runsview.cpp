@@ -304,6 +304,8 @@ void RunsView::updateActions()
 
 void RunsView::cancelSelection()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     QVector<RunId> ids;
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
         const RunState s = m_model->stateAt(idx.row());
@@ -329,6 +331,8 @@ void RunsView::cancelSelection()
 
 void RunsView::retrySelection()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     QVector<RunId> ids;
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
         const RunState s = m_model->stateAt(idx.row());

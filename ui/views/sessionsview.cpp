@@ -162,6 +162,8 @@ void SessionsView::updateActions()
 
 void SessionsView::sendMessage()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const SessionId id = currentSession();
     if (!id)
         return;
@@ -181,6 +183,8 @@ void SessionsView::cancelOldest()
 
 void SessionsView::cancelAll()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const SessionStatus *s = m_model->session(currentSession());
     if (!s)
         return;
@@ -200,6 +204,8 @@ void SessionsView::cancelAll()
 
 void SessionsView::resetSession()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const SessionStatus *s = m_model->session(currentSession());
     if (!s)
         return;
@@ -225,6 +231,8 @@ void SessionsView::togglePause()
 
 void SessionsView::editConfig()
 {
+    if (m_console.actions->refusedReadOnly())
+        return;
     const SessionStatus *s = m_model->session(currentSession());
     if (!s)
         return;
