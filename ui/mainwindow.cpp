@@ -7,6 +7,7 @@
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
 #include "theme.h"
+#include "tray.h"
 #include "views/attentionview.h"
 #include "views/cyclesview.h"
 #include "views/emptystateview.h"
@@ -192,6 +193,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
         statusBar()->showMessage(tr("Failed: %1").arg(error), 12000);
     });
 
+    setUpTray();
     buildMenus();
     restoreSettings();
 
@@ -201,8 +203,68 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
         m_runsView->applyEvents(events);
         m_eventsView->applyEvents(events);
         m_jobsView->applyEvents(events);
+        int attention = 0;
+        QString first;
+        for (const Event &e : events) {
+            if (e.type == EventType::RunNeedsAttention) {
+                if (attention++ == 0)
+                    first = tr("run #%1: %2").arg(e.run).arg(e.text);
+            } else if (e.type == EventType::StoreFailed) {
+                m_storeFailed = true;
+            } else if (e.type == EventType::StoreRecovered) {
+                m_storeFailed = false;
+            }
+        }
+        m_tray->runsNeedAttention(attention, first);
     });
     scheduler->requestFullSnapshot();
+}
+
+void MainWindow::setUpTray()
+{
+    m_tray = new Tray(this);
+    connect(m_tray, &Tray::toggleWindowRequested, this, [this] {
+        if (isVisible() && !isMinimized()) {
+            hide();
+        } else {
+            showNormal();
+            raise();
+            activateWindow();
+        }
+        m_tray->setWindowVisible(isVisible());
+    });
+    auto bringUp = [this] {
+        showNormal();
+        raise();
+        activateWindow();
+        m_tray->setWindowVisible(true);
+    };
+    connect(m_tray, &Tray::pauseRequested, this, [this, bringUp] {
+        bringUp(); // the pause asks for a reason
+        togglePause();
+    });
+    connect(m_tray, &Tray::resumeRequested, this, [this] {
+        if (!m_console.actions->refusedReadOnly())
+            m_console.actions->resume();
+    });
+    connect(m_tray, &Tray::attentionRequested, this, [this, bringUp] {
+        bringUp();
+        showView(u"attention"_s);
+    });
+    connect(m_tray, &Tray::quitRequested, this, [this] {
+        m_quitting = true;
+        close();
+        QCoreApplication::quit();
+    });
+    connect(m_tray, &Tray::notified, this, [this](const QString &title, const QString &text) {
+        if (!m_tray->isAvailable())
+            statusBar()->showMessage(title + u": "_s + text.section(u'\n', 0, 0), 15'000);
+    });
+}
+
+bool MainWindow::closeToTray() const
+{
+    return m_closeToTray && m_closeToTray->isChecked() && m_tray->isAvailable();
 }
 
 MainWindow::~MainWindow() = default;
@@ -383,6 +445,13 @@ void MainWindow::buildMenus()
     connect(m_lockLayout, &QAction::toggled, this, &MainWindow::setLayoutLocked);
     view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
     view->addSeparator();
+    m_closeToTray = view->addAction(m_tray->isAvailable() ? tr("&Close to tray") : tr("&Close to tray (no tray on this desktop)"));
+    m_closeToTray->setCheckable(true);
+    m_closeToTray->setEnabled(m_tray->isAvailable());
+    m_closeToTray->setToolTip(m_tray->isAvailable() ? tr("Closing the window keeps Yardmaster running in the tray")
+                                                    : m_tray->unavailableReason());
+    m_closeToTray->setChecked(QSettings().value(u"ui/closeToTray"_s, false).toBool());
+    connect(m_closeToTray, &QAction::toggled, this, [](bool on) { QSettings().setValue(u"ui/closeToTray"_s, on); });
     m_readOnlyAction = view->addAction(tr("Read-&only (no operator actions)"));
     m_readOnlyAction->setCheckable(true);
     connect(m_readOnlyAction, &QAction::triggered, this, [this](bool on) { setReadOnly(on); });
@@ -454,6 +523,16 @@ bool MainWindow::isReadOnly() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (closeToTray() && !m_quitting) {
+        hide();
+        m_tray->setWindowVisible(false);
+        event->ignore();
+        if (!m_toldAboutTray) {
+            m_toldAboutTray = true;
+            m_tray->notify(tr("Yardmaster keeps running"), tr("The scheduler goes on in the tray; Quit is in its menu."));
+        }
+        return;
+    }
     QSettings settings;
     settings.setValue(u"window/geometry"_s, saveGeometry());
     settings.setValue(u"window/state"_s, saveState());
@@ -528,6 +607,11 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_stateLabel->setText(tr("Scheduler: %1").arg(state));
     m_stateLabel->setStyleSheet(held ? u"color: %1; font-weight: bold"_s.arg(warn.name()) : QString());
     m_stateTitle = held ? state : QString();
+    m_tray->setState(m_storeFailed ? Tray::State::StoreFailure
+                     : s.draining  ? Tray::State::Draining
+                     : m_paused    ? Tray::State::Paused
+                                   : Tray::State::Running,
+                     s.running, s.queued, s.needsAttentionOpen);
     if (s.needsAttentionOpen != m_attentionOpen || m_attentionDock->windowTitle().isEmpty()) {
         m_attentionOpen = s.needsAttentionOpen;
         m_attentionDock->setWindowTitle(m_attentionOpen > 0 ? tr("Needs attention (%1)").arg(m_attentionOpen)

@@ -34,6 +34,7 @@ class OverviewView;
 class RunsView;
 class SessionsModel;
 class SessionsView;
+class Tray;
 
 /// The operator console (SPEC U1, U10): dockable views, global controls, status bar, command
 /// palette. Composes views; every action goes through OperatorActions.
@@ -78,6 +79,10 @@ public:
     void setApiStatus(const QString &socketPath, const QString &error = {});
     QString apiStatusText() const;
 
+    Tray *tray() const { return m_tray; }
+    /// Closing hides the window to the tray (View > Close to tray, where a tray exists).
+    bool closeToTray() const;
+
     /// Read-only mode (U12): shows everything, refuses every operator action and says so.
     /// `locked` (--read-only) keeps it on until the program restarts; otherwise it is remembered.
     void setReadOnly(bool readOnly, bool locked = false);
@@ -95,6 +100,7 @@ protected:
 private:
     QDockWidget *addView(const QString &name, const QString &title, QWidget *view, int number);
     QList<ShortcutsDialog::Entry> shortcutEntries() const;
+    void setUpTray();
     void buildMenus();
     void applySnapshot(const EngineSnapshot &snapshot);
     void togglePause();
@@ -134,6 +140,11 @@ private:
     QLabel *m_readOnlyLabel;
     QAction *m_readOnlyAction = nullptr;
     bool m_readOnlyLocked = false;
+    Tray *m_tray = nullptr;
+    QAction *m_closeToTray = nullptr;
+    bool m_quitting = false;
+    bool m_toldAboutTray = false;
+    bool m_storeFailed = false;
     bool m_paused = false;
     bool m_draining = false;
     int m_drainStart = 0;

@@ -10,6 +10,7 @@
 #include "views/runsview.h"
 #include "widgets/commandpalette.h"
 #include "widgets/shortcutsdialog.h"
+#include "tray.h"
 
 #include "api/apiserver.h"
 #include "engine/scheduler.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void questionMarkOpensTheShortcutsSheet();
     void everyPaletteActionShowsItsShortcut();
     void readOnlyRefusesActionsAndSaysSo();
+    void trayFollowsTheSchedulerAndNotifiesInTheStatusBar();
 
 private:
     bool enginePaused();
@@ -370,6 +372,23 @@ void tst_Console::readOnlyRefusesActionsAndSaysSo()
     m_window->setReadOnly(true, /*locked=*/true);
     m_window->setReadOnly(false);
     QVERIFY(m_window->isReadOnly());
+}
+
+void tst_Console::trayFollowsTheSchedulerAndNotifiesInTheStatusBar()
+{
+    Tray *tray = m_window->tray();
+    QTRY_COMPARE(tray->state(), Tray::State::Running);
+    m_scheduler->post([](Engine &e) { e.pause(u"tray test"_s, u"tester"_s); });
+    QTRY_COMPARE(tray->state(), Tray::State::Paused);
+    QVERIFY(tray->toolTip().contains(u"paused"_s));
+    m_scheduler->post([](Engine &e) { e.resume(u"tester"_s); });
+    QTRY_COMPARE(tray->state(), Tray::State::Running);
+    // Offscreen has no tray: the notification shows in the status bar, and closing is not hiding.
+    QVERIFY(!tray->isAvailable());
+    tray->runsNeedAttention(1, u"run #3: nobody can take it"_s);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"A run needs attention"_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    QVERIFY(!m_window->closeToTray());
 }
 
 QTEST_MAIN(tst_Console)
