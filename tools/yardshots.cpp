@@ -16,6 +16,7 @@
 #include "views/cyclesview.h"
 #include "views/jobsview.h"
 #include "widgets/shortcutsdialog.h"
+#include "tray.h"
 #include "models/jobsmodel.h"
 #include "widgets/jobdialog.h"
 
@@ -24,6 +25,11 @@
 #include "store/storereader.h"
 
 #include <QApplication>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QIcon>
+#include <QMenu>
+#include <QPalette>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QTableView>
@@ -48,10 +54,13 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"yardshots"_s);
     QCoreApplication::setApplicationName(u"yardshots"_s);
+    QApplication::setWindowIcon(QIcon(u":/yardmaster/yardmaster.svg"_s)); // as the program sets it
     QCommandLineParser parser;
     parser.addPositionalArgument(u"outdir"_s, u"Folder for the PNG files"_s);
     parser.addOption({u"theme"_s, u"light or dark"_s, u"name"_s, u"light"_s});
     parser.addOption({u"warmup"_s, u"Seconds of demo traffic before the first shot"_s, u"s"_s, u"40"_s});
+    parser.addOption({u"empty-states"_s, u"Shoot every view empty (before any traffic) and stop"_s});
+    parser.addOption({u"no-tray"_s, u"Skip the tray shots"_s});
     parser.addHelpOption();
     parser.process(app);
     if (parser.positionalArguments().isEmpty())
@@ -84,6 +93,14 @@ int main(int argc, char **argv)
         std::printf("%s\n", qPrintable(path));
     };
     shoot(u"welcome"_s);
+    if (parser.isSet(u"empty-states"_s)) {
+        for (const QString &view : window.viewNames()) {
+            window.showView(view);
+            shoot(u"empty-"_s + view);
+        }
+        scheduler->shutdown(2000);
+        return 0;
+    }
     // Runs that were preempted and resumed, for the Runs view's timeline shot.
     QVector<Yard::RunId> resumed;
     QObject::connect(scheduler.get(), &Yard::Scheduler::eventsReady, &window, [&](const Yard::EventBatch &events) {
@@ -193,6 +210,48 @@ int main(int argc, char **argv)
         sheet->grab().save(path);
         std::printf("%s\n", qPrintable(path));
         sheet->close();
+    }
+    if (window.tray()->isAvailable() && !parser.isSet(u"no-tray"_s)) {
+        // The tray (under Xvfb: run a tray such as `trayer` first): a notification, then the menu.
+        Yard::Ui::Tray *tray = window.tray();
+        const QRect icon = tray->iconGeometry();
+        QScreen *screen = QGuiApplication::primaryScreen();
+        const QRect area = screen->geometry();
+        const QSize cut(qMin(760, area.width()), qMin(420, area.height()));
+        auto grabCorner = [&](const QString &name) {
+            // The corner of the screen around the icon.
+            const QPoint c = icon.isValid() ? icon.center() : area.bottomRight();
+            QRect r(QPoint(c.x() - cut.width() + 60, c.y() - cut.height() + 30), cut);
+            r.moveLeft(qBound(area.left(), r.left(), area.right() - cut.width() + 1));
+            r.moveTop(qBound(area.top(), r.top(), area.bottom() - cut.height() + 1));
+            const QString path = QDir(out).filePath(u"%1-%2.png"_s.arg(theme, name));
+            screen->grabWindow(0, r.x(), r.y(), r.width(), r.height()).save(path);
+            std::printf("%s\n", qPrintable(path));
+        };
+        // A plain desktop behind, and the window closed to the tray.
+        QWidget desktop;
+        desktop.setWindowFlags(Qt::FramelessWindowHint | Qt::WindowStaysOnBottomHint);
+        desktop.setAutoFillBackground(true);
+        QPalette pal = desktop.palette();
+        pal.setColor(QPalette::Window, QColor(0x3b, 0x4a, 0x5a));
+        desktop.setPalette(pal);
+        desktop.setGeometry(area);
+        desktop.show();
+        desktop.lower();
+        window.hide();
+        wait(300);
+        tray->setNotifyIntervalMs(0);
+        tray->runsNeedAttention(3, u"run #412: no idle session has the capabilities fpga, vivado"_s);
+        wait(1200);
+        grabCorner(u"tray-notification"_s);
+        QMenu *menu = tray->menu();
+        menu->adjustSize();
+        menu->popup(QPoint(icon.left(), icon.top() - menu->sizeHint().height()));
+        wait(700);
+        grabCorner(u"tray-menu"_s);
+        menu->hide();
+    } else {
+        std::printf("tray: this display has no system tray (start `trayer` under Xvfb); no tray shots\n");
     }
     scheduler->shutdown(2000);
     return 0;

@@ -6,6 +6,7 @@
 #include "models/runhistory.h"
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
+#include "plurals.h"
 #include "theme.h"
 #include "tray.h"
 #include "views/attentionview.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_console.actor = actor;
     m_console.actions = new OperatorActions(scheduler, actor, this);
 
+    installEnglishPlurals(); // "1 run", "3 runs" for the tr("%n run(s)") texts
     setWindowTitle(tr("Yardmaster"));
     setObjectName(u"mainWindow"_s);
     // A comfortable default that still fits small screens; saved geometry wins later.
@@ -635,6 +637,18 @@ void MainWindow::updateTitles()
     if (m_attentionOpen > 0 && !isActiveWindow())
         title = tr("(%1) %2").arg(m_attentionOpen).arg(title);
     setWindowTitle(title);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    m_tray->setWindowVisible(true);
+    QMainWindow::showEvent(event);
+}
+
+void MainWindow::hideEvent(QHideEvent *event)
+{
+    m_tray->setWindowVisible(false);
+    QMainWindow::hideEvent(event);
 }
 
 void MainWindow::changeEvent(QEvent *event)

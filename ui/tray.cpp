@@ -77,6 +77,11 @@ bool Tray::isAvailable() const
     return QSystemTrayIcon::isSystemTrayAvailable();
 }
 
+QRect Tray::iconGeometry() const
+{
+    return isAvailable() ? m_icon->geometry() : QRect();
+}
+
 QString Tray::unavailableReason() const
 {
     if (isAvailable())

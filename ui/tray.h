@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QRect>
 #include <QString>
 
 class QAction;
@@ -35,6 +36,8 @@ public:
     State state() const { return m_state; }
     QString toolTip() const;
     QMenu *menu() const { return m_menu; }
+    /// Where the icon is on the screen (empty where there is no tray).
+    QRect iconGeometry() const;
     /// The window is shown (the menu offers Hide) or hidden (Show).
     void setWindowVisible(bool visible);
 

@@ -21,9 +21,18 @@ EmptyStateView::EmptyStateView(const QString &title, const QString &explanation,
     e->setWordWrap(true);
     e->setAlignment(Qt::AlignCenter);
     e->setForegroundRole(QPalette::PlaceholderText);
-    e->setMaximumWidth(560);
+    // Centred by stretches, not by an alignment flag: a layout item with an alignment is not
+    // asked for its height at the width it gets, so a wrapped text was cut and its lines drawn
+    // over each other. Width: about 70 characters, whatever the font size and scale.
+    e->setMaximumWidth(e->fontMetrics().averageCharWidth() * 72);
+    e->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
+    t->setWordWrap(true);
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(e, 4);
+    row->addStretch(1);
     layout->addWidget(t);
-    layout->addWidget(e, 0, Qt::AlignHCenter);
+    layout->addLayout(row);
     layout->addStretch(3);
 }
 
