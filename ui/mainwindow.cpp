@@ -4,8 +4,10 @@
 #include "charts/livecharts.h"
 #include "format.h"
 #include "models/runhistory.h"
+#include "models/runsmodel.h"
 #include "models/sessionsmodel.h"
 #include "operatoractions.h"
+#include "liveupdates.h"
 #include "plurals.h"
 #include "theme.h"
 #include "tray.h"
@@ -60,6 +62,8 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     , m_apiLabel(new ElidingLabel(Qt::ElideMiddle))
     , m_drainProgress(new QProgressBar)
     , m_readOnlyLabel(new QLabel)
+    , m_liveLabel(new QLabel)
+    , m_live(std::make_unique<LiveUpdates>())
 {
     m_history = std::make_unique<RunHistory>();
     m_console.history = m_history.get();
@@ -142,6 +146,14 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_docks.first()->raise();
     m_currentDock = m_docks.first();
 
+    // Pause live updates: the views stop moving, nothing is lost.
+    m_liveAction = new QAction(tr("Pause &live updates"), this);
+    m_liveAction->setCheckable(true);
+    m_liveAction->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
+    m_liveAction->setToolTip(tr("Freeze the views to read them; changes are kept and shown when you resume (Ctrl+Shift+F)"));
+    connect(m_liveAction, &QAction::toggled, this, &MainWindow::setLiveUpdatesPaused);
+    addAction(m_liveAction);
+
     // Keyboard-first (U12): cycle the views, "/" searches, "?" lists every shortcut.
     auto *next = new QAction(tr("Next view"), this);
     next->setShortcuts({QKeySequence(u"Ctrl+Tab"_s), QKeySequence(u"Ctrl+PgDown"_s)});
@@ -182,6 +194,11 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
     m_readOnlyLabel->setStyleSheet(u"QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); border-radius: 3px; }"_s);
     m_readOnlyLabel->setVisible(false);
     statusBar()->addPermanentWidget(m_readOnlyLabel);
+    m_liveLabel->setObjectName(u"liveBadge"_s);
+    m_liveLabel->setStyleSheet(m_readOnlyLabel->styleSheet());
+    m_liveLabel->setToolTip(tr("The views are frozen; Ctrl+Shift+F (View ▸ Pause live updates) resumes them"));
+    m_liveLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_liveLabel);
     statusBar()->addPermanentWidget(m_cycleLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_apiLabel);
@@ -201,10 +218,12 @@ MainWindow::MainWindow(Scheduler *scheduler, StoreReader *reader, const QString 
 
     connect(scheduler, &Scheduler::snapshotReady, this, &MainWindow::applySnapshot);
     connect(scheduler, &Scheduler::eventsReady, this, [this](const EventBatch &events) {
-        m_history->add(events);
-        m_runsView->applyEvents(events);
-        m_eventsView->applyEvents(events);
-        m_jobsView->applyEvents(events);
+        if (m_live->isHeld()) {
+            m_live->addEvents(events);
+            updateLiveLabel();
+        } else {
+            applyEventsToViews(events);
+        }
         int attention = 0;
         QString first;
         for (const Event &e : events) {
@@ -447,6 +466,7 @@ void MainWindow::buildMenus()
     connect(m_lockLayout, &QAction::toggled, this, &MainWindow::setLayoutLocked);
     view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
     view->addSeparator();
+    view->addAction(m_liveAction);
     m_closeToTray = view->addAction(m_tray->isAvailable() ? tr("&Close to tray") : tr("&Close to tray (no tray on this desktop)"));
     m_closeToTray->setCheckable(true);
     m_closeToTray->setEnabled(m_tray->isAvailable());
@@ -551,7 +571,7 @@ void MainWindow::setTheme(int mode)
     m_cyclesView->applyTheme();
 }
 
-void MainWindow::applySnapshot(const EngineSnapshot &s)
+void MainWindow::applySnapshotToViews(const EngineSnapshot &s)
 {
     m_sessions->applySnapshot(s);
     m_overview->applySnapshot(s);
@@ -561,6 +581,60 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_attentionView->applySnapshot(s);
     m_cyclesView->applySnapshot(s);
     m_jobsView->applySnapshot(s);
+}
+
+void MainWindow::applyEventsToViews(const EventBatch &events)
+{
+    m_history->add(events);
+    m_runsView->applyEvents(events);
+    m_eventsView->applyEvents(events);
+    m_jobsView->applyEvents(events);
+}
+
+void MainWindow::setLiveUpdatesPaused(bool paused)
+{
+    if (paused == m_live->isHeld())
+        return;
+    if (paused) {
+        m_live->hold();
+    } else {
+        m_live->release();
+        const bool overflowed = m_live->overflowed();
+        const EventBatch events = m_live->takeEvents();
+        if (!events.isEmpty())
+            applyEventsToViews(events);
+        if (m_live->hasSnapshot())
+            applySnapshotToViews(m_live->takeSnapshot());
+        if (overflowed)
+            m_runsView->model()->reload(); // what was dropped is in the database
+    }
+    m_liveAction->setChecked(paused);
+    m_liveLabel->setVisible(paused);
+    updateLiveLabel();
+}
+
+bool MainWindow::liveUpdatesPaused() const
+{
+    return m_live->isHeld();
+}
+
+void MainWindow::updateLiveLabel()
+{
+    if (!m_live->isHeld())
+        return;
+    m_liveLabel->setText(tr("Live updates paused · %1 changes waiting").arg(m_live->waiting()));
+}
+
+void MainWindow::applySnapshot(const EngineSnapshot &s)
+{
+    // The views stand still while live updates are paused; the window's own state (banner,
+    // status bar, badge, tray) never does.
+    if (m_live->isHeld()) {
+        m_live->addSnapshot(s);
+        updateLiveLabel();
+    } else {
+        applySnapshotToViews(s);
+    }
 
     m_paused = s.pause.paused;
     m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause…"));

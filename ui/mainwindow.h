@@ -4,6 +4,8 @@
 #include "console.h"
 #include "widgets/shortcutsdialog.h"
 
+#include "model/event.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -35,6 +37,7 @@ class RunsView;
 class SessionsModel;
 class SessionsView;
 class Tray;
+class LiveUpdates;
 
 /// The operator console (SPEC U1, U10): dockable views, global controls, status bar, command
 /// palette. Composes views; every action goes through OperatorActions.
@@ -80,6 +83,10 @@ public:
     QString apiStatusText() const;
 
     Tray *tray() const { return m_tray; }
+    /// Pause live updates (U12): the views stop moving; what arrives meanwhile is kept and
+    /// shown on resume. The banner, status bar, badge and tray stay live.
+    void setLiveUpdatesPaused(bool paused);
+    bool liveUpdatesPaused() const;
     /// Closing hides the window to the tray (View > Close to tray, where a tray exists).
     bool closeToTray() const;
 
@@ -105,6 +112,9 @@ private:
     void setUpTray();
     void buildMenus();
     void applySnapshot(const EngineSnapshot &snapshot);
+    void applySnapshotToViews(const EngineSnapshot &snapshot);
+    void applyEventsToViews(const EventBatch &events);
+    void updateLiveLabel();
     void togglePause();
     void startDrain();
     void setTheme(int mode);
@@ -140,6 +150,9 @@ private:
     ElidingLabel *m_apiLabel;
     QProgressBar *m_drainProgress;
     QLabel *m_readOnlyLabel;
+    QLabel *m_liveLabel;
+    std::unique_ptr<LiveUpdates> m_live;
+    QAction *m_liveAction = nullptr;
     QAction *m_readOnlyAction = nullptr;
     bool m_readOnlyLocked = false;
     Tray *m_tray = nullptr;

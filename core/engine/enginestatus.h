@@ -82,6 +82,8 @@ struct SessionDetail
 };
 
 /// What a view needs to redraw, published at a bounded rate (SPEC E3).
+/// What views get periodically (deltas where marked). A new field must also be folded in
+/// ui/liveupdates.cpp (LiveUpdates::merge), where a paused console keeps what it did not show.
 struct EngineSnapshot
 {
     TimeMs time = 0;

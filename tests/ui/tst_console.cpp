@@ -50,6 +50,7 @@ private Q_SLOTS:
     void everyPaletteActionShowsItsShortcut();
     void readOnlyRefusesActionsAndSaysSo();
     void trayFollowsTheSchedulerAndNotifiesInTheStatusBar();
+    void pausingLiveUpdatesFreezesRowsAndResumes();
 
 private:
     bool enginePaused();
@@ -389,6 +390,34 @@ void tst_Console::trayFollowsTheSchedulerAndNotifiesInTheStatusBar()
     QVERIFY2(m_window->statusBar()->currentMessage().contains(u"A run needs attention"_s),
              qPrintable(m_window->statusBar()->currentMessage()));
     QVERIFY(!m_window->closeToTray());
+}
+
+void tst_Console::pausingLiveUpdatesFreezesRowsAndResumes()
+{
+    const RunId id = submitLongRun(u"watch-me"_s);
+    QTRY_COMPARE(m_events->count(EventType::RunStarted), 1);
+    const int row = selectRun(id);
+    QVERIFY(row >= 0);
+    RunsModel *model = m_window->runsView()->model();
+    QTRY_COMPARE(model->stateAt(model->rowOf(id)), RunState::Running);
+
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(m_window->liveUpdatesPaused());
+    auto *badge = m_window->findChild<QLabel *>(u"liveBadge"_s);
+    QVERIFY(badge && badge->isVisibleTo(m_window.get()));
+    m_scheduler->post([id](Engine &e) { e.cancelRun(id, u"while frozen"_s); });
+    m_scheduler->post([](Engine &e) { e.pause(u"also while frozen"_s, u"tester"_s); });
+    QTRY_COMPARE(m_events->outcomeOf(id), EventType::RunCancelled);
+    QTest::qWait(300); // several snapshots and event batches later…
+    QCOMPARE(model->stateAt(model->rowOf(id)), RunState::Running); // …the row has not moved
+    QTRY_VERIFY(m_window->isPausedShown()); // but the window's own state is live
+    QVERIFY2(badge->text().contains(u"changes waiting"_s), qPrintable(badge->text()));
+
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(!m_window->liveUpdatesPaused());
+    QVERIFY(!badge->isVisibleTo(m_window.get()));
+    QTRY_COMPARE(model->stateAt(model->rowOf(id)), RunState::Cancelled); // nothing was lost
+    m_scheduler->post([](Engine &e) { e.resume(u"tester"_s); });
 }
 
 QTEST_MAIN(tst_Console)
