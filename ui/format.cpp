@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 
@@ -23,11 +24,48 @@ QString age(TimeMs now, TimeMs then)
     return QCoreApplication::translate("Format", "%1 d ago").arg(s / 86400);
 }
 
+namespace {
+Zone g_zone = Zone::Local;
+
+QDateTime inZone(TimeMs t, Zone zone)
+{
+    return zone == Zone::Utc ? QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc()) : QDateTime::fromMSecsSinceEpoch(t);
+}
+} // namespace
+
+void setDisplayZone(Zone zone)
+{
+    g_zone = zone;
+}
+
+Zone displayZone()
+{
+    return g_zone;
+}
+
 QString timestamp(TimeMs t)
 {
     if (t <= 0)
         return u"—"_s;
-    return QDateTime::fromMSecsSinceEpoch(t).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+    const QString text = inZone(t, g_zone).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+    return g_zone == Zone::Utc ? text + u" UTC"_s : text;
+}
+
+QString clock(TimeMs t, bool withMs)
+{
+    if (t <= 0)
+        return u"—"_s;
+    return inZone(t, g_zone).toString(withMs ? u"HH:mm:ss.zzz"_s : u"HH:mm:ss"_s);
+}
+
+QString bothZones(TimeMs t)
+{
+    if (t <= 0)
+        return {};
+    const QString utc = inZone(t, Zone::Utc).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u" UTC"_s;
+    const QString local = inZone(t, Zone::Local).toString(u"yyyy-MM-dd HH:mm:ss.zzz t"_s)
+                          + QCoreApplication::translate("Format", " (local)");
+    return g_zone == Zone::Utc ? utc + u'\n' + local : local + u'\n' + utc;
 }
 
 QString percent(double ratio)

@@ -28,7 +28,9 @@
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
+#include <QAbstractItemView>
 #include <QActionGroup>
+#include <QTimeZone>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -467,6 +469,20 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
     view->addSeparator();
     view->addAction(m_liveAction);
+    QMenu *times = view->addMenu(tr("T&imes"));
+    auto *zones = new QActionGroup(this);
+    for (auto [zone, label] : {std::pair{Format::Zone::Local, tr("In this computer's zone (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))},
+                               {Format::Zone::Utc, tr("In &UTC")}}) {
+        QAction *a = times->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(Format::displayZone() == zone);
+        zones->addAction(a);
+        connect(a, &QAction::triggered, this, [this, zone = zone] { setDisplayZone(int(zone)); });
+        if (zone == Format::Zone::Local)
+            m_localTimesAction = a;
+        else
+            m_utcTimesAction = a;
+    }
     m_closeToTray = view->addAction(m_tray->isAvailable() ? tr("&Close to tray") : tr("&Close to tray (no tray on this desktop)"));
     m_closeToTray->setCheckable(true);
     m_closeToTray->setEnabled(m_tray->isAvailable());
@@ -518,6 +534,19 @@ void MainWindow::restoreSettings()
         restoreState(settings.value(u"window/state"_s).toByteArray());
     m_overview->setWindow(settings.value(u"overview/window"_s, 60).toInt());
     setReadOnly(settings.value(u"ui/readOnly"_s, false).toBool());
+    setDisplayZone(settings.value(u"ui/times"_s).toString() == u"utc"_s ? int(Format::Zone::Utc) : int(Format::Zone::Local));
+}
+
+void MainWindow::setDisplayZone(int zone)
+{
+    const auto z = Format::Zone(zone);
+    Format::setDisplayZone(z);
+    m_localTimesAction->setChecked(z == Format::Zone::Local);
+    m_utcTimesAction->setChecked(z == Format::Zone::Utc);
+    QSettings().setValue(u"ui/times"_s, z == Format::Zone::Utc ? u"utc"_s : u"local"_s);
+    // Tables format on paint; repaint every one.
+    for (QAbstractItemView *v : findChildren<QAbstractItemView *>())
+        v->viewport()->update();
 }
 
 void MainWindow::setReadOnly(bool readOnly, bool locked)

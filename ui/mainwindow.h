@@ -87,6 +87,8 @@ public:
     /// shown on resume. The banner, status bar, badge and tray stay live.
     void setLiveUpdatesPaused(bool paused);
     bool liveUpdatesPaused() const;
+    /// Times in the views: Format::Zone::Local or Utc (remembered; the other in tooltips).
+    void setDisplayZone(int zone);
     /// Closing hides the window to the tray (View > Close to tray, where a tray exists).
     bool closeToTray() const;
 
@@ -153,6 +155,8 @@ private:
     QLabel *m_liveLabel;
     std::unique_ptr<LiveUpdates> m_live;
     QAction *m_liveAction = nullptr;
+    QAction *m_localTimesAction = nullptr;
+    QAction *m_utcTimesAction = nullptr;
     QAction *m_readOnlyAction = nullptr;
     bool m_readOnlyLocked = false;
     Tray *m_tray = nullptr;

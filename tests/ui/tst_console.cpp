@@ -11,6 +11,7 @@
 #include "widgets/commandpalette.h"
 #include "widgets/shortcutsdialog.h"
 #include "tray.h"
+#include "format.h"
 
 #include "api/apiserver.h"
 #include "engine/scheduler.h"
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void readOnlyRefusesActionsAndSaysSo();
     void trayFollowsTheSchedulerAndNotifiesInTheStatusBar();
     void pausingLiveUpdatesFreezesRowsAndResumes();
+    void timesFollowTheChosenZone();
 
 private:
     bool enginePaused();
@@ -418,6 +420,22 @@ void tst_Console::pausingLiveUpdatesFreezesRowsAndResumes()
     QVERIFY(!badge->isVisibleTo(m_window.get()));
     QTRY_COMPARE(model->stateAt(model->rowOf(id)), RunState::Cancelled); // nothing was lost
     m_scheduler->post([](Engine &e) { e.resume(u"tester"_s); });
+}
+
+void tst_Console::timesFollowTheChosenZone()
+{
+    const RunId id = submitLongRun(u"when"_s);
+    const int row = selectRun(id);
+    QVERIFY(row >= 0);
+    RunsModel *model = m_window->runsView()->model();
+    const QModelIndex queued = model->index(model->rowOf(id), RunsModel::Queued);
+    m_window->setDisplayZone(int(Format::Zone::Utc));
+    QCOMPARE(Format::displayZone(), Format::Zone::Utc);
+    QVERIFY2(queued.data(Qt::ToolTipRole).toString().section(u'\n', 0, 0).endsWith(u" UTC"_s),
+             qPrintable(queued.data(Qt::ToolTipRole).toString()));
+    QVERIFY(queued.data(Qt::ToolTipRole).toString().section(u'\n', 1, 1).endsWith(u"(local)"_s));
+    m_window->setDisplayZone(int(Format::Zone::Local)); // remembered: leave it as it was
+    QVERIFY(queued.data(Qt::ToolTipRole).toString().section(u'\n', 0, 0).endsWith(u"(local)"_s));
 }
 
 QTEST_MAIN(tst_Console)

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void age();
     void homeRelative_data();
     void homeRelative();
+    void timesInTheDisplayZone_data();
+    void timesInTheDisplayZone();
 };
 
 void tst_Format::duration_data()
@@ -83,5 +85,42 @@ void tst_Format::homeRelative()
     QCOMPARE(Format::homeRelative(path), expected);
 }
 
-QTEST_GUILESS_MAIN(tst_Format)
+void tst_Format::timesInTheDisplayZone_data()
+{
+    // 2026-07-01 12:34:56.789 UTC; the process runs in Europe/Berlin (CEST, +2) here.
+    QTest::addColumn<int>("zone");
+    QTest::addColumn<QString>("stamp");
+    QTest::addColumn<QString>("clock");
+    QTest::addColumn<QString>("tipFirstLine");
+    QTest::addColumn<QString>("tipSecondLine");
+    QTest::newRow("local") << int(Format::Zone::Local) << u"2026-07-01 14:34:56"_s << u"14:34:56"_s
+                           << u"2026-07-01 14:34:56.789 CEST (local)"_s << u"2026-07-01 12:34:56.789 UTC"_s;
+    QTest::newRow("utc") << int(Format::Zone::Utc) << u"2026-07-01 12:34:56 UTC"_s << u"12:34:56"_s
+                         << u"2026-07-01 12:34:56.789 UTC"_s << u"2026-07-01 14:34:56.789 CEST (local)"_s;
+}
+
+void tst_Format::timesInTheDisplayZone()
+{
+    QFETCH(int, zone);
+    QFETCH(QString, stamp);
+    QFETCH(QString, clock);
+    QFETCH(QString, tipFirstLine);
+    QFETCH(QString, tipSecondLine);
+    const qint64 t = 1'782'909'296'789; // 2026-07-01T12:34:56.789Z
+    Format::setDisplayZone(Format::Zone(zone));
+    QCOMPARE(Format::timestamp(t), stamp);
+    QCOMPARE(Format::clock(t), clock);
+    QCOMPARE(Format::clock(t, true), clock + u".789"_s);
+    QCOMPARE(Format::bothZones(t), tipFirstLine + u'\n' + tipSecondLine);
+    QCOMPARE(Format::timestamp(0), u"—"_s);
+    Format::setDisplayZone(Format::Zone::Local);
+}
+
+int main(int argc, char **argv)
+{
+    qputenv("TZ", "Europe/Berlin"); // the zone the expected local times are written in
+    QCoreApplication app(argc, argv);
+    tst_Format t;
+    return QTest::qExec(&t, argc, argv);
+}
 #include "tst_format.moc"

@@ -71,7 +71,7 @@ QVariant CyclesModel::data(const QModelIndex &index, int role) const
         case Number:
             return c->number;
         case Time:
-            return Format::timestamp(c->at).mid(11); // the clock time; the date is in the tooltip
+            return Format::clock(c->at); // the date and the other zone are in the tooltip
         case Took:
             return c->durationUs < 1000 ? tr("%1 µs").arg(c->durationUs)
                                         : tr("%1 ms").arg(double(c->durationUs) / 1000.0, 0, 'f', 1);
@@ -103,7 +103,7 @@ QVariant CyclesModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole:
         if (index.column() == Time)
-            return Format::timestamp(c->at);
+            return Format::bothZones(c->at);
         if (index.column() == Note && c->error.isError())
             return c->error.message;
         break;

@@ -5,6 +5,7 @@
 #include "theme.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 
@@ -99,6 +100,8 @@ QVariant EventsModel::data(const QModelIndex &index, int role) const
             return Theme::color(Theme::Role::Warning);
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == Time)
+            return Format::bothZones(e.time);
         return index.column() == Detail ? e.text : QVariant();
     case Qt::DisplayRole:
         break;
@@ -107,7 +110,7 @@ QVariant EventsModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case Time:
-        return QDateTime::fromMSecsSinceEpoch(e.time).toString(u"HH:mm:ss.zzz"_s);
+        return Format::clock(e.time, /*withMs=*/true);
     case Type:
         return eventTypeName(e.type);
     case Run:
@@ -182,7 +185,7 @@ QByteArray EventsModel::toCsv(const QVector<Event> &events, const std::function<
     };
     QString out = u"time,event,run,session,lane,code,detail\r\n"_s;
     for (const Event &e : events) {
-        QStringList cols{QDateTime::fromMSecsSinceEpoch(e.time).toString(Qt::ISODateWithMs),
+        QStringList cols{QDateTime::fromMSecsSinceEpoch(e.time, QTimeZone::utc()).toString(Qt::ISODateWithMs),
                          eventTypeName(e.type),
                          e.run ? QString::number(e.run) : QString(),
                          e.session ? (names ? names(e.session) : QString::number(e.session)) : QString(),

@@ -150,7 +150,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
         if (index.column() == Detail)
             return r.errorCode != ErrorCode::None ? QString(errorCodeName(r.errorCode) + u": "_s + r.error) : r.preview;
         if (index.column() == Queued)
-            return Format::timestamp(r.queuedAt);
+            return Format::bothZones(r.queuedAt);
         return {};
     case Qt::DisplayRole:
         break;
@@ -175,7 +175,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
     case Attempt:
         return r.attempt;
     case Queued:
-        return QDateTime::fromMSecsSinceEpoch(r.queuedAt).toString(u"HH:mm:ss"_s);
+        return Format::clock(r.queuedAt);
     case Duration: {
         if (r.startedAt <= 0)
             return r.state == RunState::Queued && m_now > 0 ? tr("waiting %1").arg(Format::duration(m_now - r.queuedAt))

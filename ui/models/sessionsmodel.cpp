@@ -102,7 +102,7 @@ QVariant SessionsModel::data(const QModelIndex &index, int role) const
         }
     }
     if (role == Qt::ToolTipRole && index.column() == LastActivity)
-        return Format::timestamp(s.lastActivity);
+        return Format::bothZones(s.lastActivity);
     return {};
 }
 

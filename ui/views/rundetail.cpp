@@ -88,7 +88,7 @@ QString historyLine(const Event &e)
     }
     if (!e.text.isEmpty() && e.type != EventType::RunQueued)
         what += u": "_s + e.text;
-    return u"%1  %2"_s.arg(Format::timestamp(e.time).mid(11), what);
+    return u"%1  %2"_s.arg(Format::clock(e.time), what);
 }
 } // namespace
 
@@ -192,7 +192,7 @@ void RunDetail::show(const Run &r, const QString &sessionKey, bool found)
             html += u"<tr><td>#%1</td><td style='padding-left:8px'>%2</td><td style='padding-left:8px'>%3</td>"
                     "<td style='padding-left:8px;color:%4'>%5</td><td style='padding-left:8px'>%6</td></tr>"_s
                         .arg(a.attempt)
-                        .arg(Format::timestamp(a.startedAt).mid(11), Format::duration(qMax<qint64>(0, a.finishedAt - a.startedAt)),
+                        .arg(Format::clock(a.startedAt), Format::duration(qMax<qint64>(0, a.finishedAt - a.startedAt)),
                              bad ? Theme::color(Theme::Role::Failed).name() : Theme::color(Theme::Role::Completed).name(),
                              a.outcome.toHtmlEscaped(), a.error.left(200).toHtmlEscaped());
         }

@@ -208,7 +208,7 @@ void SessionDetail::showTranscript(const MessageList &messages)
                                                     : Theme::color(Theme::Role::Muted);
         html += u"<p><span style='color:%1'><b>%2</b></span> <span style='color:%3'>%4</span><br>%5</p>"_s.arg(
             color.name(), m.role.toHtmlEscaped(), Theme::color(Theme::Role::Muted).name(),
-            QDateTime::fromMSecsSinceEpoch(m.createdAt).toString(u"HH:mm:ss"_s),
+            Format::clock(m.createdAt),
             m.content.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s));
     }
     if (messages.isEmpty())
