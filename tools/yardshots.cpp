@@ -250,7 +250,7 @@ int main(int argc, char **argv)
         wait(700);
         grabCorner(u"tray-menu"_s);
         menu->hide();
-    } else {
+    } else if (!parser.isSet(u"no-tray"_s)) {
         std::printf("tray: this display has no system tray (start `trayer` under Xvfb); no tray shots\n");
     }
     scheduler->shutdown(2000);
