@@ -10,6 +10,9 @@
 #include "views/runsview.h"
 #include "widgets/commandpalette.h"
 #include "widgets/shortcutsdialog.h"
+#include "widgets/confirmdialog.h"
+#include "widgets/jobdialog.h"
+#include "widgets/queueconfigdialog.h"
 #include "tray.h"
 #include "format.h"
 
@@ -17,7 +20,10 @@
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
+#include <QAccessible>
+#include <QAbstractScrollArea>
 #include <QAction>
+#include <QDockWidget>
 #include <QApplication>
 #include <QStatusBar>
 #include <QLabel>
@@ -53,6 +59,8 @@ private Q_SLOTS:
     void trayFollowsTheSchedulerAndNotifiesInTheStatusBar();
     void pausingLiveUpdatesFreezesRowsAndResumes();
     void timesFollowTheChosenZone();
+    void everyControlHasAnAccessibleName();
+    void tabOrderFollowsTheLayout();
 
 private:
     bool enginePaused();
@@ -436,6 +444,111 @@ void tst_Console::timesFollowTheChosenZone()
     QVERIFY(queued.data(Qt::ToolTipRole).toString().section(u'\n', 1, 1).endsWith(u"(local)"_s));
     m_window->setDisplayZone(int(Format::Zone::Local)); // remembered: leave it as it was
     QVERIFY(queued.data(Qt::ToolTipRole).toString().section(u'\n', 0, 0).endsWith(u"(local)"_s));
+}
+
+namespace {
+/// The controls an operator reaches with Tab: they need a name a screen reader can say.
+QList<QWidget *> focusableControls(QWidget *root)
+{
+    QList<QWidget *> out;
+    for (QWidget *w : root->findChildren<QWidget *>()) {
+        if (!w->isVisibleTo(root) || w->focusPolicy() == Qt::NoFocus || !w->isEnabled())
+            continue;
+        if (qobject_cast<QAbstractScrollArea *>(w->parentWidget()) && w == static_cast<QAbstractScrollArea *>(w->parentWidget())->viewport())
+            continue;
+        if (w->parentWidget() && (w->parentWidget()->inherits("QAbstractSpinBox") || w->parentWidget()->inherits("QComboBox")))
+            continue; // the spin box's own editor: the spin box speaks for it
+        if (w->inherits("QAbstractButton") || w->inherits("QLineEdit") || w->inherits("QComboBox")
+            || w->inherits("QAbstractSpinBox") || w->inherits("QAbstractItemView") || w->inherits("QTextEdit")
+            || w->inherits("QPlainTextEdit") || w->inherits("QTabBar") || w->inherits("QAbstractSlider"))
+            out << w;
+    }
+    return out;
+}
+} // namespace
+
+void tst_Console::everyControlHasAnAccessibleName()
+{
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QStringList missing;
+    for (const QString &view : m_window->viewNames()) {
+        m_window->showView(view);
+        QCoreApplication::processEvents();
+        for (QWidget *w : focusableControls(m_window.get())) {
+            QAccessibleInterface *a = QAccessible::queryAccessibleInterface(w);
+            const QString name = a ? a->text(QAccessible::Name).trimmed() : QString();
+            if (name.isEmpty())
+                missing << u"%1: %2 %3"_s.arg(view, QString::fromLatin1(w->metaObject()->className()), w->objectName());
+        }
+    }
+    // And the dialogs.
+    ConfirmDialog confirm(u"Cancel runs"_s, u"Cancel 3 runs?"_s, u"Cancel runs"_s, m_window.get());
+    QueueConfigDialog queue(u"s1"_s, QueueConfig{}, m_window.get());
+    JobDialog job({}, m_window.get());
+    ShortcutsDialog sheet({{u"Everywhere"_s, u"?"_s, u"Keyboard shortcuts"_s}}, m_window.get());
+    for (QDialog *d : std::initializer_list<QDialog *>{&confirm, &queue, &job, &sheet}) {
+        d->show();
+        QCoreApplication::processEvents();
+        for (QWidget *w : focusableControls(d)) {
+            QAccessibleInterface *a = QAccessible::queryAccessibleInterface(w);
+            if (!a || a->text(QAccessible::Name).trimmed().isEmpty())
+                missing << u"%1: %2 %3"_s.arg(d->windowTitle(), QString::fromLatin1(w->metaObject()->className()), w->objectName());
+        }
+        d->hide();
+    }
+    missing.removeDuplicates();
+    QVERIFY2(missing.isEmpty(), qPrintable(u"without an accessible name:\n"_s + missing.join(u'\n')));
+}
+
+void tst_Console::tabOrderFollowsTheLayout()
+{
+    // In every view, Tab walks its controls in reading order: down the view, and left to right
+    // within a row (a toolbar, a filter row), never jumping back up.
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QStringList wrong;
+    for (const QString &view : m_window->viewNames()) {
+        m_window->showView(view);
+        QCoreApplication::processEvents();
+        QWidget *root = nullptr;
+        for (QDockWidget *d : m_window->findChildren<QDockWidget *>()) {
+            if (d->objectName() == view)
+                root = d->widget();
+        }
+        QVERIFY(root);
+        const QList<QWidget *> controls = focusableControls(root);
+        if (controls.size() < 2)
+            continue;
+        // Start at the control nearest the top left, follow Tab while it stays in the view.
+        QWidget *first = controls.first();
+        auto pos = [root](QWidget *w) { return w->mapTo(root, QPoint(0, 0)); };
+        for (QWidget *w : controls) {
+            const QPoint p = pos(w), f = pos(first);
+            if (p.y() < f.y() - 4 || (qAbs(p.y() - f.y()) <= 4 && p.x() < f.x()))
+                first = w;
+        }
+        QWidget *w = first;
+        QStringList chain;
+        for (int step = 0; step < 40; ++step) {
+            QWidget *next = w->nextInFocusChain();
+            while (next != first && !controls.contains(next))
+                next = next->nextInFocusChain();
+            if (next == first)
+                break;
+            const QPoint a = pos(w), b = pos(next);
+            // Same row: within half a line; a later row: below. Otherwise it jumped back.
+            const int half = w->fontMetrics().height() / 2;
+            const bool sameRow = qAbs(a.y() - b.y()) <= half;
+            if ((sameRow && b.x() < a.x()) || (!sameRow && b.y() < a.y()))
+                chain << u"%1 (%2,%3) -> %4 (%5,%6)"_s.arg(QString::fromLatin1(w->metaObject()->className()))
+                             .arg(a.x()).arg(a.y())
+                             .arg(QString::fromLatin1(next->metaObject()->className()))
+                             .arg(b.x()).arg(b.y());
+            w = next;
+        }
+        if (!chain.isEmpty())
+            wrong << view + u": "_s + chain.join(u"; "_s);
+    }
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(u"\n"_s)));
 }
 
 QTEST_MAIN(tst_Console)
