@@ -489,6 +489,8 @@ void MainWindow::buildMenus()
     m_closeToTray->setToolTip(m_tray->isAvailable() ? tr("Closing the window keeps Yardmaster running in the tray")
                                                     : m_tray->unavailableReason());
     m_closeToTray->setChecked(QSettings().value(u"ui/closeToTray"_s, false).toBool());
+    if (m_closeToTray->isChecked() && !m_tray->isAvailable()) // asked for, not possible here: say so
+        QTimer::singleShot(0, this, [this] { statusBar()->showMessage(m_tray->unavailableReason(), 20'000); });
     connect(m_closeToTray, &QAction::toggled, this, [](bool on) { QSettings().setValue(u"ui/closeToTray"_s, on); });
     m_readOnlyAction = view->addAction(tr("Read-&only (no operator actions)"));
     m_readOnlyAction->setCheckable(true);
