@@ -693,7 +693,25 @@ void printJobs(const QJsonArray &jobs)
 
 int jobsList(Invocation &inv)
 {
-    return call(inv, u"jobs.list"_s, {}, [](const QJsonObject &r) { printJobs(r[u"jobs"_s].toArray()); });
+    QString error;
+    const auto limit = inv.integer(u"limit"_s, 100, 1, 1000, &error);
+    const auto offset = limit ? inv.integer(u"offset"_s, 0, 0, std::numeric_limits<qint32>::max(), &error) : std::nullopt;
+    if (!limit || !offset)
+        return Cli::usageError(error, inv.command);
+    QJsonObject params{{u"limit"_s, *limit}, {u"offset"_s, *offset}, {u"search"_s, inv.value(u"search"_s)},
+                       {u"type"_s, inv.value(u"type"_s)}};
+    if (inv.has(u"enabled"_s) && inv.has(u"disabled"_s))
+        return Cli::usageError(u"--enabled and --disabled exclude each other"_s, inv.command);
+    if (inv.has(u"enabled"_s) || inv.has(u"disabled"_s))
+        params.insert(u"enabled"_s, inv.has(u"enabled"_s));
+    return call(inv, u"jobs.list"_s, params, [](const QJsonObject &r) {
+        const QJsonArray list = r[u"jobs"_s].toArray();
+        printJobs(list);
+        const qint64 total = r[u"total"_s].toInteger();
+        if (total > list.size())
+            out(u"(%1 of %2; --offset %3 shows more)\n"_s.arg(list.size()).arg(total).arg(r[u"offset"_s].toInteger()
+                                                                                        + list.size()));
+    });
 }
 
 /// A job definition from --file, then the flags over it.
@@ -812,7 +830,7 @@ int jobsWrite(Invocation &inv, bool create)
         qint64 id = 0;
         if (!create) {
             id = inv.positional.first().toLongLong();
-            const Reply list = c.request(u"jobs.list"_s);
+            const Reply list = c.request(u"jobs.list"_s, {{u"job_id"_s, id}});
             if (!list.ok)
                 return show(inv, list, {});
             for (const QJsonValue &v : list.result[u"jobs"_s].toArray()) {
@@ -937,7 +955,15 @@ QList<Command> remoteCommands()
     c << act(u"recover"_s, u"Give needs_attention runs a new attempt"_s, {}, true);
     c << act(u"ack"_s, u"Acknowledge needs_attention runs: dealt with, nothing to run"_s,
              u"The reason is required and kept with the runs."_s, true);
-    c << Command{u"jobs list"_s, QString(), u"List jobs with their schedules, next fire and last result"_s, {}, {}, false, jobsList};
+    c << Command{u"jobs list"_s, u"[--search TEXT] [--type HANDLER] [--enabled|--disabled] [--limit N] [--offset N]"_s,
+                 u"List jobs with their schedules, next fire and last result"_s, {},
+                 {{u"search"_s, u"TEXT"_s, u"Only jobs whose name contains TEXT"_s},
+                  {u"type"_s, u"HANDLER"_s, u"Only jobs of this run type"_s},
+                  {u"enabled"_s, QString(), u"Only enabled jobs"_s},
+                  {u"disabled"_s, QString(), u"Only disabled jobs"_s},
+                  {u"limit"_s, u"N"_s, u"At most N (default 100)"_s},
+                  {u"offset"_s, u"N"_s, u"Skip the first N"_s}},
+                 false, jobsList};
     QList<Option> createOptions = kJobDefinitionOptions;
     createOptions << kReason;
     c << Command{u"jobs create"_s, u"(--file PATH | --name NAME --type HANDLER SCHEDULE) [OPTIONS]"_s,

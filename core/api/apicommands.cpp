@@ -765,13 +765,34 @@ void Commands::jobsAct(quint64 client, const QString &user, const Request &r, co
     const QJsonValue id = r.id;
     const QString actor = u"api:"_s + user;
     if (action == u"list") {
+        // Paged like sessions.list: offset and limit over the jobs that match, in id order.
+        Expected<qint64> offset = p.integer(u"offset"_s, 0, 0, std::numeric_limits<qint32>::max());
+        Expected<qint64> limit = p.integer(u"limit"_s, 100, 1, 1000);
+        Expected<QString> search = p.string(u"search"_s);
+        Expected<QString> type = p.string(u"type"_s);
+        Expected<qint64> only = p.integer(u"job_id"_s, 0, 0, std::numeric_limits<qint32>::max());
+        Expected<bool> enabled = p.boolean(u"enabled"_s, true);
+        if (const Error e = firstError(offset, limit, search, type, only, enabled); e.isError()) {
+            fail(client, id, e);
+            return;
+        }
+        const bool byEnabled = r.params.contains(u"enabled"_s);
         m_scheduler->call(
             m_context,
-            [](Engine &e) {
+            [offset = int(offset.value()), limit = int(limit.value()), search = search.value(), type = type.value(),
+             only = only.value(), byEnabled, enabled = enabled.value()](Engine &e) {
                 QJsonArray list;
-                for (const Job &j : e.jobs())
+                int matched = 0;
+                for (const Job &j : e.jobs()) {
+                    if ((only && j.id != only) || (!type.isEmpty() && j.spec.type != type)
+                        || (byEnabled && j.spec.enabled != enabled)
+                        || (!search.isEmpty() && !j.spec.name.contains(search, Qt::CaseInsensitive)))
+                        continue;
+                    if (matched++ < offset || list.size() >= limit)
+                        continue;
                     list.append(jobJson(j));
-                return QJsonObject{{u"jobs"_s, list}};
+                }
+                return QJsonObject{{u"jobs"_s, list}, {u"total"_s, matched}, {u"offset"_s, offset}};
             },
             [this, client, id](const QJsonObject &o) { ok(client, id, o); });
         return;

@@ -110,6 +110,7 @@ private Q_SLOTS:
     void eventsFollowTheirFilter();
     void socketIsPrivateAndNotShared();
     void everyReplyCarriesTheVersion();
+    void jobsArePagedAndFiltered();
 
 private:
     void startServer(const ApiServer::Limits &limits = {});
@@ -395,6 +396,46 @@ void tst_ApiServer::everyReplyCarriesTheVersion()
         QVERIFY2(r.value(u"ok"_s).toBool(), qPrintable(command + QString::fromUtf8(QJsonDocument(r).toJson())));
         QCOMPARE(r.value(u"id"_s).toString(), command);
     }
+}
+
+void tst_ApiServer::jobsArePagedAndFiltered()
+{
+    startServer();
+    RawClient c(m_path);
+    for (int i = 0; i < 5; ++i) {
+        c.request({{u"id"_s, i}, {u"command"_s, u"jobs.create"_s}, {u"reason"_s, u"test"_s},
+                   {u"job"_s, QJsonObject{{u"name"_s, i % 2 ? u"odd-%1"_s.arg(i) : u"even-%1"_s.arg(i)},
+                                          {u"type"_s, i < 3 ? u"noop"_s : u"simulate"_s},
+                                          {u"enabled"_s, i != 4},
+                                          {u"schedule"_s, QJsonObject{{u"cron"_s, u"0 * * * *"_s}}}}}});
+        QVERIFY2(c.reply().value(u"ok"_s).toBool(), "jobs.create");
+    }
+    auto list = [&](const QJsonObject &params) {
+        QJsonObject req{{u"id"_s, u"l"_s}, {u"command"_s, u"jobs.list"_s}};
+        for (auto it = params.begin(); it != params.end(); ++it)
+            req.insert(it.key(), it.value());
+        c.request(req);
+        return c.reply();
+    };
+    auto names = [](const QJsonObject &r) {
+        QStringList n;
+        for (const QJsonValue &j : r[u"result"_s][u"jobs"_s].toArray())
+            n << j[u"job"_s][u"name"_s].toString();
+        return n;
+    };
+    QJsonObject r = list({{u"limit"_s, 2}});
+    QCOMPARE(names(r), (QStringList{u"even-0"_s, u"odd-1"_s}));
+    QCOMPARE(r[u"result"_s][u"total"_s].toInt(), 5);
+    r = list({{u"limit"_s, 2}, {u"offset"_s, 4}});
+    QCOMPARE(names(r), QStringList{u"even-4"_s});
+    QCOMPARE(names(list({{u"search"_s, u"ODD"_s}})), (QStringList{u"odd-1"_s, u"odd-3"_s}));
+    QCOMPARE(names(list({{u"type"_s, u"simulate"_s}})), (QStringList{u"odd-3"_s, u"even-4"_s}));
+    QCOMPARE(names(list({{u"enabled"_s, false}})), QStringList{u"even-4"_s});
+    const qint64 third = list({})[u"result"_s][u"jobs"_s][2][u"id"_s].toInteger();
+    QCOMPARE(names(list({{u"job_id"_s, third}})), QStringList{u"even-2"_s});
+    r = list({{u"limit"_s, 0}});
+    QVERIFY(!r[u"ok"_s].toBool());
+    QVERIFY2(r[u"error"_s][u"message"_s].toString().contains(u"limit"_s), qPrintable(QString::fromUtf8(QJsonDocument(r).toJson())));
 }
 
 QTEST_GUILESS_MAIN(tst_ApiServer)
