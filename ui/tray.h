@@ -49,6 +49,8 @@ public:
     /// summarised in the next one.
     void setNotifyIntervalMs(int ms);
     int notificationsShown() const { return m_shown; }
+    /// Runs that needed attention since the last notification, waiting for the interval.
+    int pendingAttention() const { return m_pending; }
     QString lastNotificationTitle() const { return m_lastTitle; }
     QString lastNotificationText() const { return m_lastText; }
 

@@ -72,12 +72,7 @@ public:
     /// Waits until the API answers.
     bool ready()
     {
-        for (int i = 0; i < 100; ++i) {
-            if (run({u"--socket"_s, m_socket, u"status"_s}).code == 0)
-                return true;
-            QTest::qWait(100);
-        }
-        return false;
+        return QTest::qWaitFor([&] { return run({u"--socket"_s, m_socket, u"status"_s}).code == 0; }, 10'000);
     }
     Result ctl(QStringList args) const
     {

@@ -132,23 +132,19 @@ RunView tst_AgentHandler::waitForEnd(RunId run)
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
     db.setDatabaseName(m_dir->path());
     if (db.open()) {
-        QDeadlineTimer deadline(20'000);
-        while (!deadline.hasExpired()) {
+        (void)QTest::qWaitFor([&] { // the caller checks the state it returns
             QSqlQuery q(db);
             q.prepare(u"SELECT state, error_code, error, result, log FROM runs WHERE id = ?"_s);
             q.addBindValue(run);
-            if (q.exec() && q.next()) {
-                v.state = runStateFromName(q.value(0).toString()).value_or(RunState::Queued);
-                v.code = errorCodeFromName(q.value(1).toString()).value_or(ErrorCode::None);
-                v.error = q.value(2).toString();
-                v.result = q.value(3).toString();
-                v.log = q.value(4).toString().split(u'\n');
-                if (isTerminal(v.state))
-                    break;
-            }
-            q.finish();
-            QTest::qWait(20);
-        }
+            if (!q.exec() || !q.next())
+                return false;
+            v.state = runStateFromName(q.value(0).toString()).value_or(RunState::Queued);
+            v.code = errorCodeFromName(q.value(1).toString()).value_or(ErrorCode::None);
+            v.error = q.value(2).toString();
+            v.result = q.value(3).toString();
+            v.log = q.value(4).toString().split(u'\n');
+            return isTerminal(v.state);
+        }, 20'000);
         db.close();
     }
     db = QSqlDatabase();
