@@ -74,8 +74,8 @@ void EmbeddedScheduler::addHandler(const QString &type, std::function<Outcome(Ru
 void EmbeddedScheduler::submit(const Work &work, std::function<void(Expected<RunId>)> accepted)
 {
     auto answer = [context = QPointer<EmbeddedScheduler>(this), accepted = std::move(accepted)](Expected<RunId> result) {
-        if (!accepted)
-            return;
+        if (!accepted || !context)
+            return; // nobody asked, or the scheduler is gone
         QMetaObject::invokeMethod(context.data(), [context, accepted, result] {
             if (context)
                 accepted(result);
