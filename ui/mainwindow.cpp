@@ -671,7 +671,7 @@ void MainWindow::applySnapshot(const EngineSnapshot &s)
     m_pauseAction->setText(m_paused ? tr("&Resume") : tr("&Pause…"));
     m_pauseAction->setToolTip(m_paused ? tr("Resume the scheduler: admission restarts at once (Ctrl+Shift+P)")
                                        : tr("Pause the scheduler: running runs finish, nothing new starts (Ctrl+Shift+P)"));
-    m_drainAction->setEnabled(!s.draining);
+    m_drainAction->setEnabled(!s.draining && !isReadOnly());
 
     m_cycleLabel->setText(tr("Cycles: %1 · last: %2").arg(s.cycles).arg(
         s.lastCycleAt > 0 ? Format::age(s.time, s.lastCycleAt) : tr("none yet")));

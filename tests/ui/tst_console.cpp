@@ -30,6 +30,8 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QTreeWidget>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Yard;
@@ -82,6 +84,7 @@ void tst_Console::initTestCase()
 
 void tst_Console::init()
 {
+    QSettings().clear(); // every test starts from the defaults (a failed one may have left read-only on)
     m_dir = std::make_unique<TempDatabase>();
     SchedulerOptions options;
     options.databasePath = m_dir->path();
@@ -359,6 +362,15 @@ void tst_Console::readOnlyRefusesActionsAndSaysSo()
     QVERIFY(m_window->windowTitle().contains(u"read-only"_s));
     auto *badge = m_window->findChild<QLabel *>(u"readOnlyBadge"_s);
     QVERIFY(badge && badge->isVisibleTo(m_window.get()));
+    // The actions that change the scheduler stay disabled, snapshot after snapshot.
+    QSignalSpy snapshots(m_scheduler.get(), &Scheduler::snapshotReady);
+    QTRY_VERIFY(snapshots.size() >= 2);
+    for (const QString &text : {u"Drain…"_s, u"Pause…"_s}) {
+        for (QAction *a : m_window->findChildren<QAction *>()) {
+            if (a->text().remove(u'&') == text)
+                QVERIFY2(!a->isEnabled(), qPrintable(text));
+        }
+    }
 
     // Cancel from the Runs view: no dialog asks for a reason in vain, the run keeps running.
     QVERIFY(selectRun(id) >= 0);
