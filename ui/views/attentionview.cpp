@@ -9,8 +9,11 @@
 #include "widgets/listtable.h"
 
 #include "engine/enginestatus.h"
+#include "engine/scheduler.h"
 
 #include <QAction>
+#include <QCoreApplication>
+#include <QPointer>
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -248,8 +251,24 @@ void AttentionView::applySnapshot(const EngineSnapshot &snapshot)
     m_model->setNow(snapshot.time);
     // Runs were marked, or dealt with (by anyone): load the list again.
     if (snapshot.needsAttentionOpen != m_loadedOpen) {
-        m_reloadDelay->start();
         m_loadedOpen = snapshot.needsAttentionOpen;
+        if (!m_console.reader) {
+            m_reloadDelay->start(); // the engine answers from memory
+            return;
+        }
+        // The list is read from the database: wait until what the snapshot counted is written
+        // there, or a slow group commit leaves the list behind the badge until the next change.
+        QPointer<QTimer> reload = m_reloadDelay;
+        m_console.scheduler->post([reload](Engine &e) {
+            e.whenDurable([reload] {
+                QMetaObject::invokeMethod(
+                    QCoreApplication::instance(), [reload] {
+                        if (reload)
+                            reload->start();
+                    },
+                    Qt::QueuedConnection);
+            });
+        });
     }
 }
 
