@@ -3,6 +3,10 @@
 #include "unixsignalwatcher.h"
 
 #include "api/apiserver.h"
+#include "cluster/clusternode.h"
+#include "cluster/clusterurl.h"
+#include "exec/agenthandler.h"
+#include "exec/handlerregistry.h"
 #include "config/configfile.h"
 #include "engine/scheduler.h"
 #include "logging.h"
@@ -73,6 +77,8 @@ struct Options
     QString socket; ///< the API socket's name or path ("" = the default)
     bool noApi = false;
     bool readOnly = false;
+    bool node = false; ///< the console on a cluster also runs a node
+    bool cluster() const { return Yard::ClusterUrl::isClusterUrl(db); }
 };
 
 /// The options, once: --help and the manual page (--man) are both made from this table.
@@ -90,9 +96,14 @@ QVector<OptionText> optionTexts()
         {u"headless"_s, {}, u"Run the scheduler without a window."_s,
          u"Run the scheduler without a window: no display needed. Logs go to standard error, one line "
          "each (with a syslog priority prefix under systemd); SIGTERM or SIGINT shut down gracefully."_s},
-        {u"db"_s, u"path"_s, u"SQLite database file (default: %1)."_s.arg(defaultDatabasePath()),
+        {u"db"_s, u"path|url"_s,
+         u"SQLite database file (default: %1), or a cluster's postgresql://user@host/dbname."_s.arg(defaultDatabasePath()),
          u"SQLite database file; created when missing, migrated when older. Default: "
-         "$XDG_DATA_HOME/yardmaster/yardmaster.db (~/.local/share/yardmaster/yardmaster.db)."_s},
+         "$XDG_DATA_HOME/yardmaster/yardmaster.db (~/.local/share/yardmaster/yardmaster.db). A URL "
+         "postgresql://user@host[:port]/dbname opens a cluster's shared PostgreSQL instead: with --headless "
+         "this process is one node of the cluster; the console monitors the cluster (add --node to run a node "
+         "too). The password comes from ~/.pgpass, PGPASSFILE or PGPASSWORD, never from the URL."_s},
+        {u"node"_s, {}, u"Console on a cluster: also run a scheduler node in this process."_s, {}},
         {u"in-memory"_s, {}, u"Keep everything in memory; nothing survives a restart."_s, {}},
         {u"demo"_s, {}, u"Start the demo workload (simulated agents) at once."_s, {}},
         {u"socket"_s, u"name"_s,
@@ -198,6 +209,15 @@ void checkArguments(int argc, char **argv)
         std::fprintf(stderr, "yardmaster: --db needs a database file path (use --in-memory to keep nothing)\n");
         std::exit(2);
     }
+    if (parser.isSet(u"db"_s) && Yard::ClusterUrl::isClusterUrl(parser.value(u"db"_s))) {
+        if (auto url = Yard::ClusterUrl::parse(parser.value(u"db"_s)); !url) {
+            std::fprintf(stderr, "yardmaster: %s\n", qPrintable(url.error().message));
+            std::exit(2);
+        }
+    } else if (parser.isSet(u"node"_s)) {
+        std::fprintf(stderr, "yardmaster: --node is for a cluster (--db postgresql://...)\n");
+        std::exit(2);
+    }
 }
 
 Options parse(QCoreApplication &app)
@@ -214,6 +234,7 @@ Options parse(QCoreApplication &app)
     o.socket = parser.isSet(u"socket"_s) ? parser.value(u"socket"_s) : qEnvironmentVariable("YARD_SOCKET");
     o.noApi = parser.isSet(u"no-api"_s);
     o.readOnly = parser.isSet(u"read-only"_s);
+    o.node = parser.isSet(u"node"_s);
     if (o.readOnly && o.headless) {
         std::fprintf(stderr, "yardmaster: --read-only is for the console; the headless scheduler has none "
                              "(run the console with --read-only to watch it)\n");
@@ -231,7 +252,7 @@ Options parse(QCoreApplication &app)
     }
     o.config = o.configGiven ? parser.value(u"config"_s) : Yard::ConfigFile::defaultPath();
     o.db = parser.isSet(u"db"_s) ? parser.value(u"db"_s) : defaultDatabasePath();
-    if (parser.isSet(u"db"_s) && o.inMemory) {
+    if (parser.isSet(u"db"_s) && o.inMemory && !o.cluster()) {
         std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
         std::exit(2);
     }
@@ -306,12 +327,84 @@ Yard::Expected<std::unique_ptr<Yard::ApiServer>> startApi(Yard::Scheduler *sched
     return Yard::ApiServer::start(scheduler, Yard::ApiServer::socketPath(o.socket), o.inMemory ? QString() : o.db);
 }
 
+/// A positive whole number from the environment, or `fallback`; exits 2 naming a bad value.
+int envNumber(const char *name, int fallback, int minimum)
+{
+    if (qEnvironmentVariableIsEmpty(name))
+        return fallback;
+    bool ok = false;
+    const int value = qEnvironmentVariable(name).toInt(&ok);
+    if (!ok || value < minimum) {
+        std::fprintf(stderr, "yardmaster: %s must be a whole number of at least %d, not \"%s\"\n", name, minimum,
+                     qPrintable(qEnvironmentVariable(name)));
+        std::exit(2);
+    }
+    return value;
+}
+
+/// One node of a cluster (SPEC X1), or nullptr after printing why it cannot start.
+std::unique_ptr<Yard::ClusterNode> startClusterNode(const Options &o)
+{
+    Yard::EngineOptions engine;
+    int workers = 0;
+    if (Yard::Error e = Yard::ConfigFile::apply(o.config, engine, &workers, o.configGiven); e.isError()) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(e.toString()));
+        std::exit(2);
+    }
+    Yard::ClusterNodeOptions options;
+    options.url = Yard::ClusterUrl::parse(o.db).value();
+    options.leaseMs = envNumber("YARD_CLUSTER_LEASE_MS", options.leaseMs, 300);
+    options.cycleMs = envNumber("YARD_CLUSTER_CYCLE_MS", options.cycleMs, 20);
+    options.capacity = envNumber("YARD_CLUSTER_CAPACITY", options.capacity, 1);
+    options.claimBatch = envNumber("YARD_CLUSTER_CLAIM_BATCH", options.claimBatch, 1);
+    options.workers = envNumber("YARD_CLUSTER_WORKERS", workers > 0 ? workers : options.workers, 1);
+    options.name = qEnvironmentVariable("YARD_NODE_NAME");
+    options.demo = o.demo;
+    auto handlers = std::make_shared<Yard::HandlerRegistry>();
+    handlers->addBuiltins();
+    handlers->add(u"agent"_s, std::make_shared<Yard::AgentHandler>(engine.agents));
+    auto node = std::make_unique<Yard::ClusterNode>(options, handlers);
+    if (const Yard::Error e = node->start(); e.isError()) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(e.message));
+        return nullptr;
+    }
+    return node;
+}
+
+int runClusterNode(QCoreApplication &app, const Options &o)
+{
+    if (o.inMemory) {
+        std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
+        return 2;
+    }
+    auto node = startClusterNode(o);
+    if (!node)
+        return 1;
+    std::printf("yardmaster: cluster node %lld running%s; database %s; API off (a cluster is driven through "
+                "its database)\nPress Ctrl+C to stop.\n",
+                node->nodeId(), o.demo ? " with the demo workload" : "",
+                qPrintable(Yard::ClusterUrl::parse(o.db).value().display()));
+    std::fflush(stdout);
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
+        std::printf("yardmaster: leaving the cluster (runs in flight get up to 5 s to finish)...\n");
+        std::fflush(stdout);
+        node->stop(5000);
+        app.quit();
+    });
+    const int rc = app.exec();
+    node->stop(5000);
+    return rc;
+}
+
 int runHeadless(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     setIdentity();
     qInstallMessageHandler(journalFriendlyLog);
     const Options o = parse(app);
+    if (o.cluster())
+        return runClusterNode(app, o);
     auto scheduler = openScheduler(o);
     if (!scheduler)
         return 1;

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "clusternode.h"
+
+#include "clusterdb.h"
+#include "clusterdemo.h"
+
+#include "engine/clock.h"
+#include "exec/handlerregistry.h"
+#include "exec/inbox.h"
+#include "exec/runticket.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QHostInfo>
+#include <QLoggingCategory>
+#include <QMutex>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <ctime>
+#include <unordered_map>
+
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcNode, "yard.node")
+
+namespace Yard {
+
+namespace {
+
+qint64 wallMicros()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return qint64(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+} // namespace
+
+struct ClusterNode::Private
+{
+    struct Live
+    {
+        ClaimedRun run;
+        std::shared_ptr<Handler> handler;
+        std::unique_ptr<RunTicket> ticket;
+        qint64 startedUs = 0;
+        bool executing = false; ///< a worker has the ticket
+        bool vanished = false;  ///< the handler went silent: its lease is no longer renewed
+        bool leaseLost = false;
+    };
+
+    ClusterNodeOptions options;
+    std::shared_ptr<HandlerRegistry> handlers;
+    QThread thread;
+    QThreadPool pool;
+    std::unique_ptr<SystemClock> clock;
+    std::unique_ptr<Inbox> inbox;
+    std::unique_ptr<ClusterDb> db;
+    std::unique_ptr<ClusterDemo> demo;
+    QTimer *cycleTimer = nullptr;
+    QTimer *heartbeatTimer = nullptr;
+    std::unordered_map<qint64, Live> live;
+    QVector<ClusterCompletion> pending;
+    bool flushQueued = false;
+    bool paused = false;
+    bool draining = false;
+    bool stopping = false;
+    bool stopped = false;
+    QElapsedTimer sinceRenewal; ///< since the last heartbeat that renewed this node's leases
+    QString dbError;
+
+    mutable QMutex statsMutex;
+    ClusterNodeStats stats;
+
+    QString stateName() const
+    {
+        return stopping ? u"stopping"_s : draining ? u"draining"_s : paused ? u"paused"_s : u"running"_s;
+    }
+    void setError(ClusterNode *q, const Error &e)
+    {
+        const QString text = e.isError() ? e.message : QString();
+        {
+            QMutexLocker lock(&statsMutex);
+            stats.lastError = text;
+        }
+        if (text != dbError) {
+            dbError = text;
+            if (e.isError())
+                qCWarning(lcNode, "%s", qPrintable(text));
+            else
+                qCInfo(lcNode, "the cluster database answers again");
+            Q_EMIT q->healthChanged(text);
+        }
+    }
+};
+
+ClusterNode::ClusterNode(ClusterNodeOptions options, std::shared_ptr<HandlerRegistry> handlers)
+    : d(std::make_unique<Private>())
+{
+    d->options = std::move(options);
+    if (d->options.name.isEmpty())
+        d->options.name = u"%1:%2"_s.arg(QHostInfo::localHostName()).arg(::getpid());
+    d->options.capacity = qMax(1, d->options.capacity);
+    d->options.leaseMs = qMax(300, d->options.leaseMs);
+    d->options.cycleMs = qBound(20, d->options.cycleMs, d->options.leaseMs / 2);
+    d->handlers = std::move(handlers);
+    d->pool.setMaxThreadCount(qMax(1, d->options.workers));
+    d->pool.setObjectName(u"yard-workers"_s);
+    d->thread.setObjectName(u"yard-node"_s);
+}
+
+ClusterNode::~ClusterNode()
+{
+    stop(0);
+}
+
+qint64 ClusterNode::nodeId() const
+{
+    QMutexLocker lock(&d->statsMutex);
+    return d->stats.nodeId;
+}
+
+ClusterNodeStats ClusterNode::stats() const
+{
+    QMutexLocker lock(&d->statsMutex);
+    return d->stats;
+}
+
+Error ClusterNode::start()
+{
+    moveToThread(&d->thread);
+    d->thread.start();
+    Error result;
+    QMetaObject::invokeMethod(
+        this,
+        [this, &result] {
+            auto db = ClusterDb::open(d->options.url, u"yard-node-%1"_s.arg(quintptr(this)));
+            if (!db) {
+                result = db.error();
+                return;
+            }
+            d->db = std::move(db).value();
+            auto id = d->db->registerNode(d->options.name, d->options.capacity, d->options.leaseMs);
+            if (!id) {
+                result = id.error();
+                d->db.reset();
+                return;
+            }
+            {
+                QMutexLocker lock(&d->statsMutex);
+                d->stats.nodeId = id.value();
+                d->stats.state = u"running"_s;
+            }
+            d->clock = std::make_unique<SystemClock>();
+            d->inbox = std::make_unique<Inbox>(this);
+            d->sinceRenewal.start();
+            d->cycleTimer = new QTimer(this);
+            d->cycleTimer->setTimerType(Qt::PreciseTimer);
+            connect(d->cycleTimer, &QTimer::timeout, this, [this] { cycle(); });
+            d->cycleTimer->start(d->options.cycleMs);
+            d->heartbeatTimer = new QTimer(this);
+            connect(d->heartbeatTimer, &QTimer::timeout, this, [this] { heartbeat(); });
+            d->heartbeatTimer->start(qMax(50, d->options.leaseMs / 3));
+            if (d->options.demo)
+                d->demo = std::make_unique<ClusterDemo>();
+            qCInfo(lcNode, "node %lld (%s) joined the cluster on %s: capacity %d, lease %d ms, cycle %d ms",
+                   id.value(), qPrintable(d->options.name), qPrintable(d->options.url.display()),
+                   d->options.capacity, d->options.leaseMs, d->options.cycleMs);
+            cycle();
+        },
+        Qt::BlockingQueuedConnection);
+    if (result.isError()) {
+        d->thread.quit();
+        d->thread.wait();
+        d->stopped = true;
+    }
+    return result;
+}
+
+void ClusterNode::stop(int graceMs)
+{
+    if (d->stopped || !d->thread.isRunning()) {
+        d->stopped = true;
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, graceMs] {
+            d->stopping = true;
+            delete d->cycleTimer;
+            d->cycleTimer = nullptr;
+            QElapsedTimer waited;
+            waited.start();
+            // Let executing runs end (their reports arrive as inbox events on this thread).
+            while (!d->live.empty() && waited.elapsed() < graceMs) {
+                QCoreApplication::sendPostedEvents(this, 0);
+                drainInbox();
+                if (waited.elapsed() > d->options.leaseMs / 3 && d->heartbeatTimer) {
+                    heartbeat(); // keep the leases while waiting
+                    waited.restart();
+                }
+                if (!d->live.empty())
+                    QThread::msleep(5);
+            }
+            for (auto &[id, l] : d->live)
+                l.ticket->cancelled.store(true);
+            delete d->heartbeatTimer;
+            d->heartbeatTimer = nullptr;
+            d->pool.waitForDone(qMin(graceMs, 1000));
+            drainInbox();
+            flush();
+            if (d->db) {
+                const qint64 node = nodeId();
+                if (Error e = d->db->stopNode(node); e.isError())
+                    qCWarning(lcNode, "%s", qPrintable(e.message));
+                else
+                    qCInfo(lcNode, "node %lld left the cluster (%zu unfinished runs queued again)", node,
+                           d->live.size());
+            }
+            d->pool.waitForDone();
+            d->live.clear();
+            d->demo.reset();
+            d->db.reset();
+            d->inbox.reset();
+            d->clock.reset();
+            {
+                QMutexLocker lock(&d->statsMutex);
+                d->stats.state = u"stopped"_s;
+            }
+            moveToThread(QCoreApplication::instance() ? QCoreApplication::instance()->thread() : nullptr);
+        },
+        Qt::BlockingQueuedConnection);
+    d->thread.quit();
+    d->thread.wait();
+    d->stopped = true;
+}
+
+void ClusterNode::customEvent(QEvent *event)
+{
+    if (event->type() == Inbox::eventType()) {
+        drainInbox();
+        return;
+    }
+    QObject::customEvent(event);
+}
+
+void ClusterNode::cycle()
+{
+    if (!d->db || d->stopping)
+        return;
+    fenceIfSilent();
+    if (auto swept = d->db->sweepExpiredLeases(); swept) {
+        if (swept.value() > 0) {
+            qCInfo(lcNode, "recovered %d run(s) whose lease expired", swept.value());
+            QMutexLocker lock(&d->statsMutex);
+            d->stats.recovered += swept.value();
+        }
+    } else {
+        d->setError(this, swept.error());
+        return;
+    }
+    auto control = d->db->control();
+    if (!control) {
+        d->setError(this, control.error());
+        return;
+    }
+    d->setError(this, {});
+    if (control.value().paused != d->paused || control.value().draining != d->draining) {
+        d->paused = control.value().paused;
+        d->draining = control.value().draining;
+        qCInfo(lcNode, "cluster %s%s", d->draining ? "draining" : d->paused ? "paused" : "resumed",
+               qPrintable(control.value().reason.isEmpty() ? QString() : u": "_s + control.value().reason));
+        heartbeat(); // the node's row shows the new state within this cycle
+    }
+    if (d->demo && !d->paused && !d->draining) {
+        if (auto submitted = d->db->submit(d->demo->next()); !submitted)
+            d->setError(this, submitted.error());
+    }
+    claimMore();
+}
+
+void ClusterNode::fenceIfSilent()
+{
+    // A node that could not renew for a whole lease (frozen, cut off) must assume its runs were
+    // recovered elsewhere: it stops them, and the database refuses their late results.
+    if (d->sinceRenewal.elapsed() <= d->options.leaseMs)
+        return;
+    int lost = 0;
+    for (auto &[id, l] : d->live) {
+        if (!l.leaseLost) {
+            l.leaseLost = true;
+            l.ticket->cancelled.store(true);
+            ++lost;
+        }
+    }
+    if (lost) {
+        qCWarning(lcNode, "no lease renewal for %lld ms (lease %d ms): %d run(s) stopped here, they belong to "
+                          "whichever node recovers them",
+                  qlonglong(d->sinceRenewal.elapsed()), d->options.leaseMs, lost);
+        QMutexLocker lock(&d->statsMutex);
+        d->stats.leasesLost += lost;
+    }
+}
+
+void ClusterNode::heartbeat()
+{
+    if (!d->db)
+        return;
+    fenceIfSilent();
+    QVector<qint64> executing;
+    executing.reserve(int(d->live.size()));
+    for (const auto &[id, l] : d->live) {
+        if (!l.vanished && !l.leaseLost)
+            executing.push_back(id);
+    }
+    QVector<qint64> cancelRequested;
+    QElapsedTimer sent;
+    sent.start();
+    auto held = d->db->heartbeat(nodeId(), d->stateName(), executing, d->options.leaseMs, &cancelRequested);
+    if (!held) {
+        d->setError(this, held.error());
+        return;
+    }
+    d->setError(this, {});
+    // The leases run from the database's now(): count from when the request went out.
+    d->sinceRenewal.restart();
+    QSet<qint64> kept(held.value().cbegin(), held.value().cend());
+    int lost = 0;
+    for (qint64 id : executing) {
+        auto it = d->live.find(id);
+        if (it == d->live.end() || kept.contains(id))
+            continue;
+        it->second.leaseLost = true;
+        it->second.ticket->cancelled.store(true);
+        ++lost;
+    }
+    for (qint64 id : cancelRequested) {
+        auto it = d->live.find(id);
+        if (it != d->live.end() && !it->second.ticket->cancelled.exchange(true))
+            qCInfo(lcNode, "run %lld: cancelled by an operator", id);
+    }
+    QMutexLocker lock(&d->statsMutex);
+    d->stats.running = int(d->live.size());
+    d->stats.state = d->stateName();
+    if (lost) {
+        d->stats.leasesLost += lost;
+        qCWarning(lcNode, "%d run(s) lost their lease (recovered by another node): stopped here", lost);
+    }
+}
+
+void ClusterNode::claimMore()
+{
+    if (!d->db || d->stopping || d->paused || d->draining)
+        return;
+    const int room = d->options.capacity - int(d->live.size());
+    if (room <= 0)
+        return;
+    auto claimed = d->db->claim(nodeId(), qMin(room, d->options.claimBatch), d->options.leaseMs);
+    if (!claimed) {
+        d->setError(this, claimed.error());
+        return;
+    }
+    if (claimed.value().isEmpty())
+        return;
+    {
+        QMutexLocker lock(&d->statsMutex);
+        d->stats.claimed += claimed.value().size();
+    }
+    for (ClaimedRun &run : claimed.value())
+        dispatch(std::move(run));
+}
+
+void ClusterNode::dispatch(ClaimedRun &&run)
+{
+    const qint64 id = run.id;
+    Private::Live &l = d->live[id];
+    l.run = std::move(run);
+    l.handler = d->handlers->find(l.run.handler);
+    l.ticket = std::make_unique<RunTicket>();
+    RunTicket &t = *l.ticket;
+    t.request.runId = id;
+    t.request.handler = l.run.handler;
+    t.request.lane = l.run.lane;
+    t.request.priority = Priority(qBound(0, l.run.priority, int(Priority::Count) - 1));
+    t.request.attempt = l.run.attempt;
+    t.request.input = l.run.input;
+    t.request.payloadJson = l.run.payloadJson;
+    t.savedState = l.run.savedState;
+    t.handler = l.handler.get();
+    t.inbox = d->inbox.get();
+    t.clock = d->clock.get();
+    l.startedUs = wallMicros();
+    l.executing = true;
+    d->pool.start(&t);
+}
+
+void ClusterNode::drainInbox()
+{
+    if (!d->inbox)
+        return;
+    std::vector<InboxItem> items;
+    d->inbox->takeAll(items);
+    for (InboxItem &item : items) {
+        auto it = d->live.find(item.runId);
+        if (it == d->live.end())
+            continue;
+        Private::Live &l = it->second;
+        switch (item.kind) {
+        case InboxItem::Kind::StateSaved:
+            l.run.savedState = item.data;
+            continue;
+        case InboxItem::Kind::Progress:
+        case InboxItem::Kind::Log:
+        case InboxItem::Kind::Heartbeat:
+            continue;
+        case InboxItem::Kind::Finished:
+            break;
+        }
+        l.executing = false;
+        RunTicket &t = *l.ticket;
+        const Outcome &o = t.outcome;
+        if (o.kind == Outcome::Kind::ContinueAfter && !t.cancelled.load()) {
+            ++t.step;
+            QTimer::singleShot(qMax<qint64>(0, o.delayMs), this, [this, id = item.runId] {
+                auto again = d->live.find(id);
+                if (again == d->live.end() || d->stopping)
+                    return;
+                again->second.executing = true;
+                d->pool.start(again->second.ticket.get());
+            });
+            continue;
+        }
+        if (o.kind == Outcome::Kind::Vanished) {
+            l.vanished = true; // no report, no renewal: the lease expires and a sweep recovers it
+            qCWarning(lcNode, "run %lld: its handler went silent; the lease will expire", item.runId);
+            continue;
+        }
+        ClusterCompletion c;
+        c.id = item.runId;
+        c.attempt = l.run.attempt;
+        c.startedUs = l.startedUs;
+        c.endedUs = wallMicros();
+        if (!l.run.savedState.isNull())
+            c.savedState = l.run.savedState;
+        if (o.kind == Outcome::Kind::Succeeded) {
+            c.outcome = c.nextState = u"completed"_s;
+            c.result = o.text;
+        } else if (t.cancelled.load() || o.kind == Outcome::Kind::ContinueAfter) {
+            c.outcome = c.nextState = u"cancelled"_s;
+            c.error = l.leaseLost ? u"stopped: this node lost the run's lease"_s : u"cancelled by an operator"_s;
+        } else if (o.kind == Outcome::Kind::Yielded) {
+            c.outcome = u"yielded"_s;
+            c.nextState = t.noReschedule ? u"completed"_s : u"queued"_s;
+        } else if (o.retryable && l.run.attempt < l.run.maxAttempts) {
+            c.outcome = u"failed"_s;
+            c.nextState = u"queued"_s;
+            c.nextAttempt = true;
+            c.error = o.text;
+        } else {
+            c.outcome = c.nextState = u"failed"_s;
+            c.error = o.text;
+        }
+        d->pending.push_back(std::move(c));
+        d->live.erase(it);
+    }
+    if (!d->pending.isEmpty() && !d->flushQueued && !d->stopping) {
+        // Reports that arrive while this turn ends join the same commit.
+        d->flushQueued = true;
+        QMetaObject::invokeMethod(this, [this] { flush(); claimMore(); }, Qt::QueuedConnection);
+    }
+}
+
+void ClusterNode::flush()
+{
+    d->flushQueued = false;
+    if (d->pending.isEmpty() || !d->db)
+        return;
+    auto refused = d->db->complete(nodeId(), d->pending);
+    if (!refused) {
+        d->setError(this, refused.error()); // kept: the next flush retries them
+        if (!d->flushQueued && !d->stopping) {
+            d->flushQueued = true;
+            QTimer::singleShot(d->options.cycleMs, this, [this] { flush(); });
+        }
+        return;
+    }
+    d->setError(this, {});
+    for (qint64 id : refused.value())
+        qCWarning(lcNode, "run %lld: this node's late result was refused: its lease had expired and the run "
+                          "was recovered", id);
+    QMutexLocker lock(&d->statsMutex);
+    d->stats.completed += d->pending.size() - refused.value().size();
+    d->stats.refused += refused.value().size();
+    d->stats.running = int(d->live.size());
+    d->pending.clear();
+}
+
+} // namespace Yard

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The cluster's database operations on a real PostgreSQL 15 (SPEC X1): claims, leases, sweeps,
+// late results, pause, operator actions.
+#include "cluster/clusterdb.h"
+#include "cluster/clusterschema.h"
+
+#include "pgserver.h"
+
+#include <QSqlQuery>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+using namespace Yard;
+
+class TestClusterDb : public QObject
+{
+    Q_OBJECT
+
+    Test::PgServer m_server;
+    std::unique_ptr<ClusterDb> m_db;
+    int m_connections = 0;
+
+    std::unique_ptr<ClusterDb> connect()
+    {
+        auto db = ClusterDb::open(ClusterUrl::parse(m_server.url()).value(), u"test-%1"_s.arg(++m_connections));
+        if (!db)
+            qWarning("%s", qPrintable(db.error().message));
+        return db ? std::move(db).value() : nullptr;
+    }
+    QVector<qint64> submit(const QStringList &sessions, const QString &lane = u"default"_s, int maxAttempts = 3)
+    {
+        QVector<ClusterRunSpec> runs;
+        for (const QString &s : sessions) {
+            ClusterRunSpec r;
+            r.sessionKey = s;
+            r.lane = lane;
+            r.handler = u"simulate"_s;
+            r.maxAttempts = maxAttempts;
+            runs.push_back(r);
+        }
+        auto ids = m_db->submit(runs);
+        return ids ? ids.value() : QVector<qint64>();
+    }
+    static QVector<qint64> ids(const QVector<ClaimedRun> &runs)
+    {
+        QVector<qint64> out;
+        for (const ClaimedRun &r : runs)
+            out << r.id;
+        return out;
+    }
+    ClusterCompletion done(const ClaimedRun &r, const QString &state = u"completed"_s)
+    {
+        ClusterCompletion c;
+        c.id = r.id;
+        c.attempt = r.attempt;
+        c.outcome = c.nextState = state;
+        return c;
+    }
+    int sweep()
+    {
+        auto swept = m_db->sweepExpiredLeases();
+        if (!swept)
+            qWarning("%s", qPrintable(swept.error().message));
+        return swept ? swept.value() : -1;
+    }
+    /// Sweeps until a lease expired (QTRY_COMPARE would sweep again to compare).
+    int sweepUntilSome()
+    {
+        int swept = 0;
+        QElapsedTimer waited;
+        waited.start();
+        while (swept == 0 && waited.elapsed() < 5000) {
+            swept = sweep();
+            if (swept == 0)
+                QTest::qWait(20);
+        }
+        return swept;
+    }
+    QString scalar(const QString &sql)
+    {
+        QSqlQuery q(m_db->database());
+        if (!q.exec(sql) || !q.next())
+            return u"<error>"_s;
+        return q.value(0).toString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString error = m_server.start();
+        if (!error.isEmpty())
+            QFAIL(qPrintable(error)); // never passes without a real server
+        m_db = connect();
+        QVERIFY(m_db);
+    }
+    void init()
+    {
+        QVERIFY(!m_db->exec(u"TRUNCATE runs, sessions, lanes, nodes, run_attempts, audit RESTART IDENTITY"_s).isError());
+        QVERIFY(!m_db->exec(u"UPDATE control SET paused = false, draining = false"_s).isError());
+    }
+    void cleanupTestCase() { m_db.reset(); }
+
+    void migratesOnceAndRefusesNewer()
+    {
+        auto second = connect(); // a second node migrating again changes nothing
+        QVERIFY(second);
+        QCOMPARE(scalar(u"SELECT value FROM yard_meta WHERE key = 'schema_version'"_s),
+                 QString::number(ClusterSchema::currentVersion()));
+        QVERIFY(!m_db->exec(u"UPDATE yard_meta SET value = '99' WHERE key = 'schema_version'"_s).isError());
+        auto third = ClusterDb::open(ClusterUrl::parse(m_server.url()).value(), u"newer"_s);
+        QVERIFY(!third);
+        QVERIFY2(third.error().message.contains(u"schema version 99"_s), qPrintable(third.error().message));
+        QVERIFY(!m_db->exec(u"UPDATE yard_meta SET value = '1' WHERE key = 'schema_version'"_s).isError());
+    }
+
+    void unreachableServerIsNamed()
+    {
+        auto db = ClusterDb::open(ClusterUrl::parse(u"postgresql://yard@127.0.0.1:1/yard"_s).value(), u"nowhere"_s);
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(u"cannot connect to postgresql://yard@127.0.0.1:1/yard"_s),
+                 qPrintable(db.error().message));
+    }
+
+    void sessionRunsAreSerialAndInOrder()
+    {
+        const auto runs = submit({u"a"_s, u"a"_s, u"b"_s, u"a"_s});
+        QCOMPARE(runs.size(), 4);
+        const qint64 node = m_db->registerNode(u"n1"_s, 8, 30000).value();
+        auto first = m_db->claim(node, 10, 30000);
+        QVERIFY(first);
+        QCOMPARE(ids(first.value()), (QVector<qint64>{runs[0], runs[2]})); // one per session, heads only
+        QVERIFY(m_db->claim(node, 10, 30000).value().isEmpty()); // both sessions busy
+        QVERIFY(m_db->complete(node, {done(first.value()[0])}).value().isEmpty());
+        QCOMPARE(ids(m_db->claim(node, 10, 30000).value()), QVector<qint64>{runs[1]});
+    }
+
+    void laneLimitCountsEveryNode()
+    {
+        QVERIFY(!m_db->setLane(u"gpu"_s, 2, false, u"test"_s).isError());
+        submit({u"s1"_s, u"s2"_s, u"s3"_s, u"s4"_s, u"s5"_s}, u"gpu"_s);
+        const qint64 n1 = m_db->registerNode(u"n1"_s, 8, 30000).value();
+        const qint64 n2 = m_db->registerNode(u"n2"_s, 8, 30000).value();
+        QCOMPARE(m_db->claim(n1, 1, 30000).value().size(), 1);
+        auto other = connect();
+        QCOMPARE(other->claim(n2, 10, 30000).value().size(), 1); // the lane's second slot
+        QCOMPARE(other->claim(n2, 10, 30000).value().size(), 0);
+        QCOMPARE(m_db->claim(n1, 10, 30000).value().size(), 0);
+        QVERIFY(!m_db->setLane(u"gpu"_s, 3, false, u"test"_s).isError());
+        QCOMPARE(m_db->claim(n1, 10, 30000).value().size(), 1);
+    }
+
+    void priorityOrdersHeads()
+    {
+        QVector<ClusterRunSpec> runs(3);
+        const int priorities[] = {4, 3, 0};
+        for (int i = 0; i < 3; ++i) {
+            runs[i].sessionKey = u"p%1"_s.arg(i);
+            runs[i].handler = u"simulate"_s;
+            runs[i].priority = priorities[i];
+        }
+        const auto submitted = m_db->submit(runs).value();
+        const qint64 node = m_db->registerNode(u"n1"_s, 8, 30000).value();
+        QCOMPARE(ids(m_db->claim(node, 1, 30000).value()), QVector<qint64>{submitted[2]}); // interactive first
+        QCOMPARE(ids(m_db->claim(node, 1, 30000).value()), QVector<qint64>{submitted[1]});
+    }
+
+    void expiredLeaseIsRecoveredAndLateResultRefused()
+    {
+        const auto runs = submit({u"s"_s});
+        const qint64 dead = m_db->registerNode(u"dead"_s, 8, 300).value();
+        const qint64 alive = m_db->registerNode(u"alive"_s, 8, 30000).value();
+        const auto claimed = m_db->claim(dead, 1, 300).value();
+        QCOMPARE(claimed.size(), 1);
+        QCOMPARE(sweep(), 0); // not expired yet
+        QCOMPARE(sweepUntilSome(), 1);
+        QCOMPARE(scalar(u"SELECT state || ' ' || attempt FROM runs WHERE id = %1"_s.arg(runs[0])), u"queued 2"_s);
+        const auto again = m_db->claim(alive, 1, 30000).value();
+        QCOMPARE(ids(again), runs);
+        QCOMPARE(again[0].attempt, 2);
+        // The dead node wakes up and reports: refused, the new attempt is untouched.
+        QCOMPARE(m_db->complete(dead, {done(claimed[0], u"failed"_s)}).value(), runs);
+        QCOMPARE(scalar(u"SELECT state || ' ' || lease_owner FROM runs WHERE id = %1"_s.arg(runs[0])),
+                 u"running %1"_s.arg(alive));
+        QVERIFY(m_db->complete(alive, {done(again[0])}).value().isEmpty());
+        QCOMPARE(scalar(u"SELECT string_agg(outcome || '@' || attempt, ',' ORDER BY recorded_at, outcome) "
+                        "FROM run_attempts"_s),
+                 u"lease_expired@1,refused@1,completed@2"_s);
+        QCOMPARE(scalar(u"SELECT refused FROM nodes WHERE id = %1"_s.arg(dead)), u"1"_s);
+    }
+
+    void heartbeatRenewsOnlyWhatIsExecuting()
+    {
+        const auto runs = submit({u"a"_s, u"b"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 400).value();
+        QCOMPARE(m_db->claim(node, 2, 400).value().size(), 2);
+        QVector<qint64> cancel;
+        auto held = m_db->heartbeat(node, u"running"_s, {runs[0]}, 30000, &cancel);
+        QVERIFY(held);
+        QCOMPARE(held.value(), QVector<qint64>{runs[0]});
+        QCOMPARE(sweepUntilSome(), 1); // only the silent one
+        QCOMPARE(scalar(u"SELECT state FROM runs WHERE id = %1"_s.arg(runs[1])), u"queued"_s);
+        QCOMPARE(scalar(u"SELECT state FROM runs WHERE id = %1"_s.arg(runs[0])), u"running"_s);
+    }
+
+    void spentAttemptsNeedAttention()
+    {
+        const auto runs = submit({u"s"_s}, u"default"_s, 1);
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 300).value();
+        QCOMPARE(m_db->claim(node, 1, 300).value().size(), 1);
+        QCOMPARE(sweepUntilSome(), 1);
+        QCOMPARE(scalar(u"SELECT state FROM runs WHERE id = %1"_s.arg(runs[0])), u"needs_attention"_s);
+        QCOMPARE(m_db->snapshot().value().needsAttention, 1);
+        QVERIFY(m_db->requeueRun(runs[0], u"op"_s).value());
+        QCOMPARE(scalar(u"SELECT state || ' ' || attempt FROM runs WHERE id = %1"_s.arg(runs[0])), u"queued 2"_s);
+        QCOMPARE(scalar(u"SELECT actor || ' ' || action FROM audit"_s), u"op run.requeue"_s);
+    }
+
+    void pauseStopsClaimsAtOnce()
+    {
+        submit({u"a"_s, u"b"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 30000).value();
+        auto other = connect();
+        QVERIFY(!other->setControl(true, false, u"maintenance"_s, u"op"_s).isError());
+        QCOMPARE(m_db->claim(node, 10, 30000).value().size(), 0);
+        QCOMPARE(m_db->control().value().reason, u"maintenance"_s);
+        QVERIFY(!other->setControl(false, true, u"deploy"_s, u"op"_s).isError());
+        QCOMPARE(m_db->claim(node, 10, 30000).value().size(), 0); // draining admits nothing either
+        QVERIFY(!other->setControl(false, false, {}, u"op"_s).isError());
+        QCOMPARE(m_db->claim(node, 10, 30000).value().size(), 2);
+    }
+
+    void cancelQueuedAndRunning()
+    {
+        const auto runs = submit({u"a"_s, u"b"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 30000).value();
+        const auto claimed = m_db->claim(node, 1, 30000).value();
+        QCOMPARE(claimed.size(), 1);
+        const qint64 queued = claimed[0].id == runs[0] ? runs[1] : runs[0];
+        QVERIFY(m_db->cancelRun(queued, u"op"_s).value());
+        QCOMPARE(scalar(u"SELECT state FROM runs WHERE id = %1"_s.arg(queued)), u"cancelled"_s);
+        QVERIFY(m_db->cancelRun(claimed[0].id, u"op"_s).value()); // asked; the owner applies it
+        QVector<qint64> cancel;
+        QVERIFY(m_db->heartbeat(node, u"running"_s, {claimed[0].id}, 30000, &cancel));
+        QCOMPARE(cancel, QVector<qint64>{claimed[0].id});
+        QVERIFY(!m_db->cancelRun(queued, u"op"_s).value()); // nothing left to cancel
+    }
+
+    void stoppedNodeGivesRunsBack()
+    {
+        const auto runs = submit({u"a"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 30000).value();
+        QCOMPARE(m_db->claim(node, 1, 30000).value().size(), 1);
+        QVERIFY(!m_db->stopNode(node).isError());
+        QCOMPARE(scalar(u"SELECT state || ' ' || attempt FROM runs WHERE id = %1"_s.arg(runs[0])), u"queued 2"_s);
+        const auto snap = m_db->snapshot().value();
+        QCOMPARE(snap.nodes.size(), 1);
+        QCOMPARE(snap.nodes[0].state, u"stopped"_s);
+        QVERIFY(!snap.nodes[0].lost());
+    }
+
+    void retryGoesBackInOrder()
+    {
+        const auto runs = submit({u"a"_s, u"a"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 30000).value();
+        auto claimed = m_db->claim(node, 4, 30000).value();
+        QCOMPARE(ids(claimed), QVector<qint64>{runs[0]});
+        ClusterCompletion c = done(claimed[0], u"failed"_s);
+        c.nextState = u"queued"_s;
+        c.nextAttempt = true;
+        QVERIFY(m_db->complete(node, {c}).value().isEmpty());
+        claimed = m_db->claim(node, 4, 30000).value();
+        QCOMPARE(ids(claimed), QVector<qint64>{runs[0]}); // the retry comes before the session's next run
+        QCOMPARE(claimed[0].attempt, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterDb)
+#include "tst_clusterdb.moc"
