@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Several headless nodes (real yardmaster processes) on one real PostgreSQL 15 (SPEC X1):
+// draining a large workload, a node killed, a node frozen past its lease, a cluster-wide pause.
+#include "cluster/clusterdb.h"
+
+#include "pgserver.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QtTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace Yard;
+
+namespace {
+
+struct NodeProcess
+{
+    std::unique_ptr<QProcess> process;
+    qint64 id = 0;
+};
+
+} // namespace
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+
+    Test::PgServer m_server;
+    std::unique_ptr<ClusterDb> m_db;
+    std::vector<NodeProcess> m_nodes;
+
+    /// Starts `yardmaster --headless` on the cluster; returns its node id (0 on failure).
+    qint64 startNode(int leaseMs, int cycleMs = 50, int capacity = 64)
+    {
+        NodeProcess node;
+        node.process = std::make_unique<QProcess>();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"YARD_CLUSTER_LEASE_MS"_s, QString::number(leaseMs));
+        env.insert(u"YARD_CLUSTER_CYCLE_MS"_s, QString::number(cycleMs));
+        env.insert(u"YARD_CLUSTER_CAPACITY"_s, QString::number(capacity));
+        env.insert(u"YARD_NODE_NAME"_s, u"node-%1"_s.arg(m_nodes.size() + 1));
+        env.insert(u"XDG_CONFIG_HOME"_s, QDir::tempPath() + u"/yard-cluster-no-config"_s);
+        node.process->setProcessEnvironment(env);
+        node.process->setProcessChannelMode(QProcess::SeparateChannels);
+        node.process->start(QStringLiteral(YARDMASTER_BINARY),
+                            {u"--headless"_s, u"--db"_s, m_server.url()});
+        QElapsedTimer waited;
+        waited.start();
+        QByteArray out;
+        while (!out.contains('\n') && waited.elapsed() < 20000 && node.process->state() != QProcess::NotRunning) {
+            node.process->waitForReadyRead(200);
+            out += node.process->readAllStandardOutput();
+        }
+        const QRegularExpressionMatch m =
+            QRegularExpression(u"cluster node (\\d+) running"_s).match(QString::fromUtf8(out));
+        if (!m.hasMatch()) {
+            qWarning("node did not start: %s %s", out.constData(), node.process->readAllStandardError().constData());
+            return 0;
+        }
+        node.id = m.captured(1).toLongLong();
+        m_nodes.push_back(std::move(node));
+        return m_nodes.back().id;
+    }
+    QProcess *process(qint64 id)
+    {
+        for (NodeProcess &n : m_nodes) {
+            if (n.id == id)
+                return n.process.get();
+        }
+        return nullptr;
+    }
+    void stopNodes()
+    {
+        for (NodeProcess &n : m_nodes) {
+            ::kill(pid_t(n.process->processId()), SIGCONT);
+            n.process->terminate();
+        }
+        for (NodeProcess &n : m_nodes) {
+            if (!n.process->waitForFinished(15000))
+                n.process->kill();
+            n.process->waitForFinished(5000);
+        }
+        m_nodes.clear();
+    }
+    qint64 scalar(const QString &sql)
+    {
+        QSqlQuery q(m_db->database());
+        if (!q.exec(sql) || !q.next()) {
+            qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            return -1;
+        }
+        return q.value(0).toLongLong();
+    }
+    /// Submits `count` runs round-robin over `sessions` sessions; every fifth session's runs go
+    /// to the gpu lane.
+    bool submit(int count, int sessions, int durationMs)
+    {
+        const QByteArray payload = QJsonDocument(QJsonObject{{u"duration_ms"_s, durationMs},
+                                                             {u"distribution"_s, u"fixed"_s},
+                                                             {u"steps"_s, 2}})
+                                       .toJson(QJsonDocument::Compact);
+        QVector<ClusterRunSpec> batch;
+        for (int i = 0; i < count; ++i) {
+            ClusterRunSpec r;
+            const int s = i % sessions;
+            r.sessionKey = u"session-%1"_s.arg(s, 3, 10, QLatin1Char('0'));
+            r.lane = s % 5 == 0 ? u"gpu"_s : u"default"_s;
+            r.handler = u"simulate"_s;
+            r.payloadJson = payload;
+            batch.push_back(r);
+            if (batch.size() == 1000 || i == count - 1) {
+                auto ids = m_db->submit(batch);
+                if (!ids) {
+                    qWarning("%s", qPrintable(ids.error().message));
+                    return false;
+                }
+                batch.clear();
+            }
+        }
+        return true;
+    }
+    bool waitAllEnded(qint64 total, int timeoutMs)
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < timeoutMs) {
+            if (scalar(u"SELECT count(*) FROM runs WHERE state IN ('completed', 'failed', 'needs_attention', 'cancelled')"_s)
+                == total)
+                return true;
+            QTest::qWait(100);
+        }
+        return false;
+    }
+    /// The cluster-wide invariants, from what every node recorded of every attempt.
+    void checkInvariants(qint64 total, int defaultLimit, int gpuLimit)
+    {
+        // Every run ended exactly once: one accepted completion each, and its row says completed.
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE state = 'completed'"_s), total);
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'completed'"_s), total);
+        QCOMPARE(scalar(u"SELECT count(*) FROM (SELECT run_id FROM run_attempts WHERE outcome = 'completed' "
+                        "GROUP BY run_id HAVING count(*) > 1) x"_s),
+                 0);
+        // No session ever had two runs executing at once under a valid lease. (An attempt whose
+        // result was refused ran on past its lease, on a node that was frozen: the lease is what
+        // makes the other node's attempt legitimate, and the refusal what keeps it intact.)
+        QCOMPARE(scalar(u"SELECT count(*) FROM (SELECT a.started_us, max(a.ended_us) OVER (PARTITION BY r.session_key "
+                        "ORDER BY a.started_us ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before "
+                        "FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE a.started_us IS NOT NULL "
+                        "AND a.outcome <> 'refused') x WHERE before > started_us"_s),
+                 0);
+        // ... and a session's runs completed in submission order.
+        QCOMPARE(scalar(u"SELECT count(*) FROM (SELECT a.started_us, lag(a.started_us) OVER (PARTITION BY "
+                        "r.session_key ORDER BY r.id) AS before FROM run_attempts a JOIN runs r ON r.id = a.run_id "
+                        "WHERE a.outcome = 'completed') x WHERE before > started_us"_s),
+                 0);
+        // No lane ever ran more than its limit, counted over every node.
+        const QString concurrency =
+            u"WITH ev AS (SELECT r.lane, a.started_us AS t, 1 AS d FROM run_attempts a JOIN runs r ON r.id = a.run_id "
+            "WHERE a.started_us IS NOT NULL AND a.outcome <> 'refused' UNION ALL SELECT r.lane, a.ended_us, -1 "
+            "FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE a.started_us IS NOT NULL "
+            "AND a.outcome <> 'refused'), "
+            "c AS (SELECT lane, sum(d) OVER (PARTITION BY lane ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM ev) "
+            "SELECT coalesce(max(n), 0) FROM c WHERE lane = '%1'"_s;
+        const qint64 defaultPeak = scalar(concurrency.arg(u"default"_s));
+        const qint64 gpuPeak = scalar(concurrency.arg(u"gpu"_s));
+        qInfo("peak concurrency: default %lld of %d, gpu %lld of %d", defaultPeak, defaultLimit, gpuPeak, gpuLimit);
+        QVERIFY(defaultPeak > 0 && defaultPeak <= defaultLimit);
+        QVERIFY(gpuPeak > 0 && gpuPeak <= gpuLimit);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString error = m_server.start();
+        if (!error.isEmpty())
+            QFAIL(qPrintable(error)); // never passes without a real server
+        auto db = ClusterDb::open(ClusterUrl::parse(m_server.url()).value(), u"test"_s);
+        QVERIFY2(db, db ? "" : qPrintable(db.error().message));
+        m_db = std::move(db).value();
+    }
+    void init()
+    {
+        QVERIFY(!m_db->exec(u"TRUNCATE runs, sessions, lanes, nodes, run_attempts, audit RESTART IDENTITY"_s).isError());
+        QVERIFY(!m_db->setControl(false, false, {}, u"test"_s).isError());
+    }
+    void cleanup() { stopNodes(); }
+    void cleanupTestCase() { m_db.reset(); }
+
+    void drainsTogether_data()
+    {
+        QTest::addColumn<int>("nodes");
+        QTest::newRow("two nodes") << 2;
+        QTest::newRow("three nodes") << 3;
+    }
+    void drainsTogether()
+    {
+        QFETCH(int, nodes);
+        const int total = 10000;
+        QVERIFY(!m_db->setLane(u"default"_s, 24, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        QVERIFY(submit(total, 200, 1));
+        QElapsedTimer took;
+        took.start();
+        for (int i = 0; i < nodes; ++i)
+            QVERIFY(startNode(10000));
+        QVERIFY2(waitAllEnded(total, 180000), "the cluster did not drain in time");
+        qInfo("%d nodes drained %d runs in %lld ms", nodes, total, qlonglong(took.elapsed()));
+        checkInvariants(total, 24, 4);
+        QCOMPARE(scalar(u"SELECT count(*) FROM nodes WHERE completed > 0"_s), nodes); // every node took part
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'refused'"_s), 0);
+    }
+
+    void killedNodeIsRecovered()
+    {
+        QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        const int total = 600;
+        QVERIFY(submit(total, 40, 150));
+        const qint64 victim = startNode(1000);
+        QVERIFY(victim);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'running' AND lease_owner = %1"_s
+                                            .arg(victim)) >= 5,
+                                 10000);
+        const qint64 survivor = startNode(1000);
+        QVERIFY(survivor);
+        QProcess *p = process(victim);
+        const qint64 held = scalar(u"SELECT count(*) FROM runs WHERE state = 'running' AND lease_owner = %1"_s.arg(victim));
+        ::kill(pid_t(p->processId()), SIGKILL);
+        p->waitForFinished(5000);
+        const qint64 killedAt = scalar(u"SELECT CAST(extract(epoch FROM clock_timestamp()) * 1000000 AS bigint)"_s);
+        QVERIFY2(waitAllEnded(total, 120000), "the survivor did not finish the work");
+        checkInvariants(total, 16, 4);
+        const qint64 recovered = scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'lease_expired' AND node_id = %1"_s
+                                            .arg(victim));
+        qInfo("killed node held %lld runs; %lld recovered after their lease", held, recovered);
+        QVERIFY(recovered >= 1);
+        // Recovered runs ran again elsewhere, as their next attempt, only after the kill.
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts a JOIN run_attempts e ON e.run_id = a.run_id "
+                        "AND e.outcome = 'lease_expired' WHERE a.outcome = 'completed' AND "
+                        "(a.node_id <> %1 OR a.attempt <> e.attempt + 1 OR a.started_us < %2)"_s
+                            .arg(survivor)
+                            .arg(killedAt)),
+                 0);
+        auto snapshot = m_db->snapshot();
+        QVERIFY(snapshot);
+        bool shownLost = false;
+        for (const ClusterNodeRow &n : snapshot.value().nodes)
+            shownLost |= n.id == victim && n.lost();
+        QVERIFY2(shownLost, "the killed node is shown as not heartbeating");
+    }
+
+    void frozenNodeLateResultsAreRefused()
+    {
+        QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        const int total = 200;
+        QVERIFY(submit(total, 20, 400));
+        const qint64 frozen = startNode(1000);
+        QVERIFY(frozen);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'running' AND lease_owner = %1"_s
+                                            .arg(frozen)) >= 5,
+                                 10000);
+        QProcess *p = process(frozen);
+        ::kill(pid_t(p->processId()), SIGSTOP);
+        const qint64 other = startNode(1000);
+        QVERIFY(other);
+        // The other node sweeps the frozen node's leases once they expire and runs the work again.
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'lease_expired' AND node_id = %1"_s
+                                            .arg(frozen)) >= 1,
+                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE lease_owner = %1"_s.arg(frozen)) == 0, 15000);
+        ::kill(pid_t(p->processId()), SIGCONT);
+        // Thawed, it reports what it had in hand: every such result is refused.
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'refused' AND node_id = %1"_s
+                                            .arg(frozen)) >= 1,
+                                 15000);
+        QVERIFY2(waitAllEnded(total, 120000), "the cluster did not finish the work");
+        checkInvariants(total, 16, 4);
+        // A refused result never overwrote the run: each such run completed in a later attempt.
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts f JOIN runs r ON r.id = f.run_id WHERE f.outcome = 'refused' "
+                        "AND NOT (r.state = 'completed' AND r.attempt > f.attempt)"_s),
+                 0);
+        QVERIFY(scalar(u"SELECT refused FROM nodes WHERE id = %1"_s.arg(frozen)) >= 1);
+        // And the refused attempts are exactly the frozen node's, for runs recovered from it.
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts f WHERE f.outcome = 'refused' AND (f.node_id <> %1 OR NOT EXISTS "
+                        "(SELECT 1 FROM run_attempts e WHERE e.run_id = f.run_id AND e.outcome = 'lease_expired' "
+                        "AND e.attempt = f.attempt))"_s.arg(frozen)),
+                 0);
+    }
+
+    void pauseStopsAdmissionEverywhere()
+    {
+        QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        QVERIFY(submit(3000, 60, 100));
+        const int cycleMs = 100;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(startNode(5000, cycleMs));
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'completed'"_s) > 100, 20000);
+        // One operator, one connection: the pause is in the database...
+        QVERIFY(!m_db->setControl(true, false, u"maintenance window"_s, u"op"_s).isError());
+        // ... and every node reports it within one cycle (plus a heartbeat's round trip).
+        QElapsedTimer seen;
+        seen.start();
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM nodes WHERE state = 'paused'"_s) == 3, 5000);
+        qInfo("every node showed the pause after %lld ms (cycle %d ms)", qlonglong(seen.elapsed()), cycleMs);
+        QVERIFY(seen.elapsed() <= 2 * cycleMs + 500);
+        // No claim committed after the pause: nothing started after it on any node.
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE started_at > (SELECT changed_at FROM control)"_s), 0);
+        const qint64 queued = scalar(u"SELECT count(*) FROM runs WHERE state = 'queued'"_s);
+        QVERIFY(queued > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'running'"_s), 0, 10000);
+        QTest::qWait(3 * cycleMs); // a paused cluster stays idle: nothing to wait for, so time must pass
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE state = 'queued'"_s), queued);
+        QVERIFY(!m_db->setControl(false, false, {}, u"op"_s).isError());
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'queued'"_s) < queued, 5000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
