@@ -98,8 +98,9 @@ class TestCluster : public QObject
         }
         return q.value(0).toLongLong();
     }
-    /// Submits `count` runs round-robin over `sessions` sessions; every fifth session's runs go
-    /// to the gpu lane.
+    /// Submits `count` runs over `sessions` sessions, five of a session in a row (so a session's
+    /// next run is among the first candidates while its previous one runs); every fifth
+    /// session's runs go to the gpu lane.
     bool submit(int count, int sessions, int durationMs)
     {
         const QByteArray payload = QJsonDocument(QJsonObject{{u"duration_ms"_s, durationMs},
@@ -109,7 +110,7 @@ class TestCluster : public QObject
         QVector<ClusterRunSpec> batch;
         for (int i = 0; i < count; ++i) {
             ClusterRunSpec r;
-            const int s = i % sessions;
+            const int s = (i / 5) % sessions;
             r.sessionKey = u"session-%1"_s.arg(s, 3, 10, QLatin1Char('0'));
             r.lane = s % 5 == 0 ? u"gpu"_s : u"default"_s;
             r.handler = u"simulate"_s;
@@ -205,7 +206,7 @@ private Q_SLOTS:
         const int total = 10000;
         QVERIFY(!m_db->setLane(u"default"_s, 24, false, u"test"_s).isError());
         QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
-        QVERIFY(submit(total, 200, 1));
+        QVERIFY(submit(total, 200, 6));
         QElapsedTimer took;
         took.start();
         for (int i = 0; i < nodes; ++i)
