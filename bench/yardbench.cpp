@@ -28,6 +28,7 @@
 #include <QTimer>
 
 #include "apibench.h"
+#include "clusterbench.h"
 #include "preemptbench.h"
 
 #ifdef YARD_WITH_UI
@@ -610,7 +611,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Yardmaster performance harness"_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | preempt | api | runs-view | ui-flood"_s);
+    parser.addPositionalArgument(u"benchmark"_s, u"dispatch | durable | engine | cycle | preempt | api | cluster | runs-view | ui-flood"_s);
     parser.addOption({u"runs"_s, u"Number of runs (default 1000000)."_s, u"n"_s});
     parser.addOption({u"sessions"_s, u"Number of sessions (default 10000)."_s, u"n"_s});
     parser.addOption({u"repeat"_s, u"Alternate baseline and measurement n times; print medians."_s,
@@ -622,6 +623,8 @@ int main(int argc, char **argv)
     parser.addOption({u"seconds"_s, u"api: how long the clients submit (default 10)."_s, u"n"_s});
     parser.addOption({u"window"_s, u"api: submits each client keeps in flight (default 4)."_s, u"n"_s});
     parser.addOption({u"cycles"_s, u"cycle: run this many cycles over 100k tasks only (for a profiler)."_s, u"n"_s});
+    parser.addOption({u"nodes"_s, u"cluster: this many nodes only (default: 1, 2 and 3)."_s, u"n"_s});
+    parser.addOption({u"db"_s, u"cluster: a postgresql:// URL to use instead of a throwaway server."_s, u"url"_s});
     parser.addOption({u"backlog"_s,
                       u"engine: submit every run before the first one runs (the dispatch backlog)."_s});
     parser.process(app);
@@ -667,9 +670,26 @@ int main(int argc, char **argv)
         return apiBench(cfg.repeat, double(number(u"seconds"_s, 10)), int(qMin<qint64>(number(u"window"_s, 4), 4096)));
     if (what == u"cycle")
         return cycleBench(int(number(u"cycles"_s, 0)));
+    if (what == u"cluster") {
+        ClusterBenchOptions o;
+        if (parser.isSet(u"nodes"_s))
+            o.nodes = {int(qMin<qint64>(number(u"nodes"_s, 1), 16))};
+        o.runs = parser.isSet(u"runs"_s) ? cfg.runs : o.runs;
+        o.sessions = parser.isSet(u"sessions"_s) ? cfg.sessions : o.sessions;
+        o.repeat = cfg.repeat;
+        o.url = parser.value(u"db"_s);
+        Config sqlite = cfg;
+        sqlite.runs = o.runs;
+        sqlite.sessions = o.sessions;
+        // The embedded engine on SQLite, same runs and sessions, in the same run.
+        return clusterBench(o, [sqlite] {
+            QTemporaryDir dir;
+            return schedulerRate(sqlite, dir.filePath(u"bench.db"_s), nullptr).rate;
+        });
+    }
     if (what == u"queued-memory")
         return queuedMemoryOnly(cfg);
-    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, preempt, api, runs-view or ui-flood\n",
+    std::fprintf(stderr, "yardbench: unknown benchmark \"%s\"; use dispatch, durable, engine, cycle, preempt, api, cluster, runs-view or ui-flood\n",
                  qPrintable(what));
     return 2;
 }
