@@ -20,6 +20,8 @@
 #include <QApplication>
 #include <QIcon>
 
+#include "cluster/clustermonitor.h"
+#include "cluster/clusterwindow.h"
 #include "mainwindow.h"
 #include "theme.h"
 #include "store/storereader.h"
@@ -441,6 +443,39 @@ int runHeadless(int argc, char **argv)
     return rc;
 }
 
+#ifdef YARD_WITH_UI
+/// The console on a cluster: a monitor of the shared database, and a node too with --node.
+int runClusterConsole(QApplication &app, const Options &o)
+{
+    if (o.inMemory) {
+        std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
+        return 2;
+    }
+    std::unique_ptr<Yard::ClusterNode> node;
+    if (o.node) {
+        node = startClusterNode(o);
+        if (!node)
+            return 1;
+    }
+    Yard::ClusterMonitor monitor(Yard::ClusterUrl::parse(o.db).value(),
+                                 u"console:"_s + qEnvironmentVariable("USER", u"operator"_s));
+    Yard::Ui::ClusterWindow window(&monitor, node.get());
+    if (o.readOnly)
+        window.setReadOnly(true);
+    const QString tab = qEnvironmentVariable("YARD_CLUSTER_TAB");
+    if (!tab.isEmpty())
+        window.showTab(tab);
+    window.show();
+    monitor.start(1000);
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
+    const int rc = app.exec();
+    if (node)
+        node->stop(5000);
+    return rc;
+}
+#endif
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -472,13 +507,15 @@ int main(int argc, char **argv)
     QApplication::setWindowIcon(QIcon(u":/yardmaster/yardmaster.svg"_s));
     QApplication::setDesktopFileName(u"io.yardmaster.Yardmaster"_s);
     const Options o = parse(app);
-    auto scheduler = openScheduler(o);
-    if (!scheduler)
-        return 1;
     QSettings settings;
     if (!o.theme.isEmpty())
         settings.setValue(u"ui/theme"_s, o.theme);
     Yard::Ui::Theme::apply(Yard::Ui::Theme::fromName(settings.value(u"ui/theme"_s, u"system"_s).toString()));
+    if (o.cluster())
+        return runClusterConsole(app, o);
+    auto scheduler = openScheduler(o);
+    if (!scheduler)
+        return 1;
     std::unique_ptr<Yard::StoreReader> reader;
     if (!o.inMemory)
         reader = std::make_unique<Yard::StoreReader>(o.db);

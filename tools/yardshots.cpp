@@ -24,6 +24,8 @@
 #include "engine/scheduler.h"
 #include "store/storereader.h"
 
+#include "clustershots.h"
+
 #include <QApplication>
 #include <QGuiApplication>
 #include <QScreen>
@@ -61,6 +63,7 @@ int main(int argc, char **argv)
     parser.addOption({u"warmup"_s, u"Seconds of demo traffic before the first shot"_s, u"s"_s, u"40"_s});
     parser.addOption({u"empty-states"_s, u"Shoot every view empty (before any traffic) and stop"_s});
     parser.addOption({u"no-tray"_s, u"Skip the tray shots"_s});
+    parser.addOption({u"cluster"_s, u"Shoot the console on a three-node cluster (throwaway PostgreSQL) and stop"_s});
     parser.addHelpOption();
     parser.process(app);
     if (parser.positionalArguments().isEmpty())
@@ -69,6 +72,8 @@ int main(int argc, char **argv)
     const QString theme = parser.value(u"theme"_s);
     QDir().mkpath(out);
     Yard::Ui::Theme::apply(Yard::Ui::Theme::fromName(theme));
+    if (parser.isSet(u"cluster"_s))
+        return clusterShots(out, theme, qBound(5, parser.value(u"warmup"_s).toInt(), 600));
 
     QTemporaryDir dir;
     Yard::SchedulerOptions options;

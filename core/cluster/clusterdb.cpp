@@ -570,6 +570,14 @@ Expected<ClusterSnapshot> ClusterDb::snapshot(int runLimit)
         s.queued += l.queued;
         s.lanes.push_back(l);
     }
+    if (!run(u"SELECT lane, lease_owner, count(*) FROM runs WHERE state = 'running' GROUP BY lane, lease_owner"_s))
+        return fail(u"cannot count the lanes' runs by node"_s);
+    while (q.next()) {
+        for (ClusterLaneRow &l : s.lanes) {
+            if (l.name == q.value(0).toString())
+                l.runningByNode.insert(q.value(1).toLongLong(), q.value(2).toInt());
+        }
+    }
     if (!run(u"SELECT count(*) FROM runs WHERE state = 'needs_attention'"_s) || !q.next())
         return fail(u"cannot count needs-attention runs"_s);
     s.needsAttention = q.value(0).toLongLong();

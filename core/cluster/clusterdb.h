@@ -95,6 +95,7 @@ struct ClusterLaneRow
     bool paused = false;
     int running = 0; ///< on every node
     int queued = 0;
+    QHash<qint64, int> runningByNode;
 };
 
 struct ClusterRunRow

@@ -277,11 +277,12 @@ void ClusterNode::cycle()
                qPrintable(control.value().reason.isEmpty() ? QString() : u": "_s + control.value().reason));
         heartbeat(); // the node's row shows the new state within this cycle
     }
+    claimMore();
+    // After this node's claim: the demo's new runs go to whichever node looks next.
     if (d->demo && !d->paused && !d->draining) {
         if (auto submitted = d->db->submit(d->demo->next()); !submitted)
             d->setError(this, submitted.error());
     }
-    claimMore();
 }
 
 void ClusterNode::fenceIfSilent()
