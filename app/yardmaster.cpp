@@ -373,6 +373,15 @@ std::unique_ptr<Yard::ClusterNode> startClusterNode(const Options &o)
     return node;
 }
 
+/// A cluster's API on this process's socket, unless --no-api: its commands act on the database.
+Yard::Expected<std::unique_ptr<Yard::ApiServer>> startClusterApi(const Yard::ClusterUrl &url, qint64 node,
+                                                                 const Options &o)
+{
+    if (o.noApi)
+        return std::unique_ptr<Yard::ApiServer>();
+    return Yard::ApiServer::startCluster(url, node, Yard::ApiServer::socketPath(o.socket));
+}
+
 int runClusterNode(QCoreApplication &app, const Options &o)
 {
     if (o.inMemory) {
@@ -382,19 +391,27 @@ int runClusterNode(QCoreApplication &app, const Options &o)
     auto node = startClusterNode(o);
     if (!node)
         return 1;
-    std::printf("yardmaster: cluster node %lld running%s; database %s; API off (a cluster is driven through "
-                "its database)\nPress Ctrl+C to stop.\n",
-                node->nodeId(), o.demo ? " with the demo workload" : "",
-                qPrintable(Yard::ClusterUrl::parse(o.db).value().display()));
+    const Yard::ClusterUrl url = Yard::ClusterUrl::parse(o.db).value();
+    auto api = startClusterApi(url, node->nodeId(), o);
+    if (!api) {
+        std::fprintf(stderr, "yardmaster: %s\n", qPrintable(api.error().message));
+        node->stop(5000);
+        return 1;
+    }
+    std::printf("yardmaster: cluster node %lld running%s; database %s; API %s\nPress Ctrl+C to stop.\n",
+                node->nodeId(), o.demo ? " with the demo workload" : "", qPrintable(url.display()),
+                qPrintable(api.value() ? api.value()->path() : u"off"_s));
     std::fflush(stdout);
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
         std::printf("yardmaster: leaving the cluster (runs in flight get up to 5 s to finish)...\n");
         std::fflush(stdout);
+        api.value().reset();
         node->stop(5000);
         app.quit();
     });
     const int rc = app.exec();
+    api.value().reset();
     node->stop(5000);
     return rc;
 }
@@ -457,9 +474,12 @@ int runClusterConsole(QApplication &app, const Options &o)
         if (!node)
             return 1;
     }
-    Yard::ClusterMonitor monitor(Yard::ClusterUrl::parse(o.db).value(),
-                                 u"console:"_s + qEnvironmentVariable("USER", u"operator"_s));
+    const Yard::ClusterUrl url = Yard::ClusterUrl::parse(o.db).value();
+    Yard::ClusterMonitor monitor(url, u"console:"_s + qEnvironmentVariable("USER", u"operator"_s));
     Yard::Ui::ClusterWindow window(&monitor, node.get());
+    auto api = startClusterApi(url, node ? node->nodeId() : 0, o);
+    if (!api)
+        qWarning("yardmaster: the local API is off: %s", qPrintable(api.error().message));
     if (o.readOnly)
         window.setReadOnly(true);
     const QString tab = qEnvironmentVariable("YARD_CLUSTER_TAB");
@@ -470,6 +490,8 @@ int runClusterConsole(QApplication &app, const Options &o)
     UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, &QApplication::quit);
     const int rc = app.exec();
+    if (api)
+        api.value().reset();
     if (node)
         node->stop(5000);
     return rc;

@@ -251,11 +251,71 @@ QString eventText(const QJsonObject &e)
     return line + parts.join(u" · "_s) + u'\n';
 }
 
+void printNodes(const QJsonArray &nodes)
+{
+    Table t({u"node"_s, u"name"_s, u"host"_s, u"pid"_s, u"state"_s, u"heartbeat"_s, u"running"_s, u"completed"_s,
+             u"refused"_s});
+    t.alignRight({0, 3, 5, 6, 7, 8});
+    for (const QJsonValue &v : nodes) {
+        const QJsonObject n = v.toObject();
+        const qint64 age = n[u"heartbeat_age_ms"_s].toInteger();
+        const QString state = n[u"state"_s].toString();
+        t.add({num(n[u"id"_s]), n[u"name"_s].toString(), n[u"host"_s].toString(), num(n[u"pid"_s]),
+               state == u"lost" ? u"NOT HEARTBEATING"_s : state,
+               state == u"lost" ? u"last %1"_s.arg(when(n[u"heartbeat_at"_s])) : u"%1 s ago"_s.arg(age / 1000.0, 0, 'f', 1),
+               u"%1/%2"_s.arg(n[u"running"_s].toInteger()).arg(n[u"capacity"_s].toInteger()), num(n[u"completed"_s]),
+               num(n[u"refused"_s])});
+    }
+    out(t.render());
+}
+
+/// `status` of a cluster node (SPEC X1): the cluster's state, its nodes and lanes over every node.
+void printClusterStatus(const QJsonObject &s)
+{
+    QString state = u"running"_s;
+    if (s[u"draining"_s].toBool())
+        state = u"DRAINING by %1 since %2: %3"_s.arg(s[u"paused_by"_s].toString(), when(s[u"paused_at"_s]),
+                                                    s[u"pause_reason"_s].toString());
+    else if (s[u"paused"_s].toBool())
+        state = u"PAUSED by %1 since %2: %3"_s.arg(s[u"paused_by"_s].toString(), when(s[u"paused_at"_s]),
+                                                  s[u"pause_reason"_s].toString());
+    const QJsonArray nodes = s[u"nodes"_s].toArray();
+    QString text;
+    QTextStream o(&text);
+    o << "Cluster          " << state << " (every node)\n";
+    o << "Database         " << s[u"database"_s].toString() << " (this is node " << s[u"node"_s].toInteger() << ")\n";
+    o << "Nodes            " << s[u"nodes_alive"_s].toInteger() << " heartbeating of " << nodes.size() << '\n';
+    o << "Runs             " << s[u"running"_s].toInteger() << " running, " << s[u"queued"_s].toInteger() << " queued\n";
+    o << "Needs attention  " << s[u"needs_attention"_s].toInteger() << '\n';
+    o << "Completed        " << s[u"counters"_s].toObject()[u"completed"_s].toInteger() << " by the nodes\n\n";
+    o.flush();
+    out(text);
+    printNodes(nodes);
+    out(u"\n"_s);
+    Table t({u"lane"_s, u"limit"_s, u"running"_s, u"waiting"_s, u"paused"_s});
+    t.alignRight({1, 2, 3});
+    for (const QJsonValue &v : s[u"lanes"_s].toArray()) {
+        const QJsonObject l = v.toObject();
+        t.add({l[u"name"_s].toString(), num(l[u"limit"_s]), num(l[u"running"_s]), num(l[u"waiting"_s]),
+               yesNo(l[u"paused"_s])});
+    }
+    out(t.render());
+}
+
 // Commands --------------------------------------------------------------------------------------
+
+int nodesList(Invocation &inv)
+{
+    return call(inv, u"nodes.list"_s, {}, [](const QJsonObject &s) { printNodes(s[u"nodes"_s].toArray()); });
+}
 
 int status(Invocation &inv)
 {
     return call(inv, u"status"_s, {}, [](const QJsonObject &s) {
+        if (s[u"cluster"_s].toBool()) {
+            printClusterStatus(s);
+            return;
+        }
         QString state = u"running"_s;
         if (s[u"store_failing"_s].toBool())
             state = u"PAUSED: the database cannot be written (see the log)"_s;
@@ -983,6 +1043,10 @@ QList<Command> remoteCommands()
                      [a](Invocation &inv) { return jobsAct(inv, a); }};
     }
     c << Command{u"lanes list"_s, QString(), u"List lanes with their limits, load and preemptions"_s, {}, {}, false, lanesList};
+    c << Command{u"nodes list"_s, QString(), u"List a cluster's nodes: state, heartbeat, runs held (cluster only)"_s,
+                 u"On a cluster node (yardmaster --db postgresql://...): every node of the cluster, and those that stopped "
+                 "heartbeating with when they were last seen."_s,
+                 {}, false, nodesList};
     c << Command{u"lanes set"_s, u"NAME [--limit N] [--pause | --resume] [--grace-ms N]"_s,
                  u"Change a lane (a new name creates it)"_s, {},
                  {{u"limit"_s, u"N"_s, u"How many of its runs may run at once"_s},

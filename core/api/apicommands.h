@@ -29,10 +29,25 @@ public:
     virtual bool subscribe(quint64 client, const EventSubscription &subscription) = 0;
 };
 
+/// What serves the API's requests: the engine's commands, or a cluster node's (SPEC X1).
+class CommandSet
+{
+public:
+    virtual ~CommandSet() = default;
+    /// A batch of requests from one client, in order.
+    virtual void handle(quint64 client, const QString &user, const QVector<Request> &batch) = 0;
+    /// An event line for subscribers, naming its session by key when known.
+    virtual QByteArray eventLine(const Event &e) const = 0;
+    /// The key of a session (learnt from events and lists), or empty.
+    virtual QString sessionKey(SessionId id) const = 0;
+    /// Learns session keys from a batch before it is matched against subscriptions.
+    virtual void learnKeys(const EventBatch &events) = 0;
+};
+
 /// The API's commands (SPEC I2), each a call into the engine (through the Scheduler, never
 /// blocking) or a read on the StoreReader's thread; replies arrive on the server's thread.
 /// Operator actions are audited as "api:<user>". See docs/api.md for every command.
-class Commands final
+class Commands final : public CommandSet
 {
     Q_DISABLE_COPY_MOVE(Commands)
 
@@ -42,13 +57,10 @@ public:
     ~Commands();
 
     /// A batch of requests from one client, in order (submits go to the engine together).
-    void handle(quint64 client, const QString &user, const QVector<Request> &batch);
-    /// An event line for subscribers, naming its session by key when known.
-    QByteArray eventLine(const Event &e) const;
-    /// The key of a session (learnt from events and lists), or empty.
-    QString sessionKey(SessionId id) const { return m_sessionKeys.value(id); }
-    /// Learns session keys from a batch before it is matched against subscriptions.
-    void learnKeys(const EventBatch &events);
+    void handle(quint64 client, const QString &user, const QVector<Request> &batch) override;
+    QByteArray eventLine(const Event &e) const override;
+    QString sessionKey(SessionId id) const override { return m_sessionKeys.value(id); }
+    void learnKeys(const EventBatch &events) override;
 
     /// Every command name, for errors and docs.
     static QStringList names();

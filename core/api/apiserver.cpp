@@ -2,6 +2,7 @@
 #include "apiserver.h"
 
 #include "apicommands.h"
+#include "apiclustercommands.h"
 
 #include "engine/scheduler.h"
 #include "logging.h"
@@ -66,7 +67,9 @@ public:
     QString databasePath;
     QLocalServer *server = nullptr;
     std::unique_ptr<StoreReader> reader;
-    std::unique_ptr<Api::Commands> commands;
+    std::unique_ptr<Api::CommandSet> commands;
+    std::optional<ClusterUrl> cluster; ///< a cluster node's API (SPEC X1): commands on the database
+    qint64 clusterNode = 0;
     /// By client id (a socket's address may be reused). A closed connection stays until the
     /// next turn, so that code still holding it (a parse loop, a broadcast) sees it closed.
     std::unordered_map<quint64, std::unique_ptr<Connection>> connections;
@@ -103,9 +106,13 @@ public:
         if (!server->listen(path))
             return Error::make(ErrorCode::InvalidRequest, u"cannot listen on %1: %2"_s.arg(path, server->errorString()));
         connect(server, &QLocalServer::newConnection, this, [this] { accept(); });
-        if (!databasePath.isEmpty())
-            reader = std::make_unique<StoreReader>(databasePath);
-        commands = std::make_unique<Api::Commands>(scheduler, reader.get(), this, this);
+        if (cluster) {
+            commands = std::make_unique<Api::ClusterCommands>(*cluster, clusterNode, this);
+        } else {
+            if (!databasePath.isEmpty())
+                reader = std::make_unique<StoreReader>(databasePath);
+            commands = std::make_unique<Api::Commands>(scheduler, reader.get(), this, this);
+        }
         idleSweep = new QTimer(this);
         idleSweep->setInterval(limits.sweepMs);
         connect(idleSweep, &QTimer::timeout, this, [this] { sweepIdle(); });
@@ -256,6 +263,8 @@ public:
         if (it == connections.end() || it->second->closed)
             return false;
         Connection *c = it->second.get();
+        if (!scheduler)
+            return false; // a cluster node has no event stream
         if (!c->subscription.active && ++subscribers == 1)
             eventFeed = connect(scheduler, &Scheduler::eventsReady, this, [this](const EventBatch &events) { broadcast(events); },
                                 Qt::QueuedConnection);
@@ -328,14 +337,29 @@ ApiServer::ApiServer()
     : d(std::make_unique<Private>())
 {}
 
+Expected<std::unique_ptr<ApiServer>> ApiServer::startCluster(const ClusterUrl &url, qint64 node, const QString &path,
+                                                             const Limits &limits)
+{
+    std::unique_ptr<ApiServer> s(new ApiServer);
+    s->d->cluster = url;
+    s->d->clusterNode = node;
+    return begin(std::move(s), path, limits);
+}
+
 Expected<std::unique_ptr<ApiServer>> ApiServer::start(Scheduler *scheduler, const QString &path,
                                                       const QString &databasePath, const Limits &limits)
 {
     std::unique_ptr<ApiServer> s(new ApiServer);
     s->d->scheduler = scheduler;
+    s->d->databasePath = databasePath;
+    return begin(std::move(s), path, limits);
+}
+
+Expected<std::unique_ptr<ApiServer>> ApiServer::begin(std::unique_ptr<ApiServer> s, const QString &path,
+                                                      const Limits &limits)
+{
     s->d->limits = limits;
     s->d->path = path;
-    s->d->databasePath = databasePath;
     s->m_thread = new QThread;
     s->m_thread->setObjectName(u"yard-api"_s);
     s->d->moveToThread(s->m_thread);

@@ -15,6 +15,7 @@ class QThread;
 namespace Yard {
 
 class Scheduler;
+struct ClusterUrl;
 
 /// The local control API (SPEC I2): newline-delimited JSON on a per-user QLocalServer socket
 /// (mode 0600, in the runtime dir), served on a thread of its own so that parsing never costs
@@ -58,6 +59,15 @@ public:
     {
         return start(scheduler, path, databasePath, Limits());
     }
+    /// A cluster node's API (SPEC X1): the same socket, protocol and limits; the commands act
+    /// on the cluster's database (submit, status, pause/resume/drain for every node, runs,
+    /// sessions, lanes, nodes). Jobs, tasks, cycles and the event stream are refused by name.
+    static Expected<std::unique_ptr<ApiServer>> startCluster(const ClusterUrl &url, qint64 node, const QString &path,
+                                                             const Limits &limits);
+    static Expected<std::unique_ptr<ApiServer>> startCluster(const ClusterUrl &url, qint64 node, const QString &path)
+    {
+        return startCluster(url, node, path, Limits());
+    }
     ~ApiServer() override;
 
     QString path() const;
@@ -68,6 +78,8 @@ public:
 
 private:
     ApiServer();
+    static Expected<std::unique_ptr<ApiServer>> begin(std::unique_ptr<ApiServer> s, const QString &path,
+                                                      const Limits &limits);
     class Private;
     std::unique_ptr<Private> d;
     QThread *m_thread = nullptr;

@@ -512,6 +512,47 @@ const QString kRunColumns =
 
 } // namespace
 
+Expected<QVector<ClusterRunRow>> ClusterDb::runs(const QStringList &states, const QString &session,
+                                                 const QString &lane, qint64 before, int limit)
+{
+    if (Error e = ensureOpen(); e.isError())
+        return e;
+    QStringList where;
+    QVariantList values;
+    if (!states.isEmpty()) {
+        QStringList marks;
+        for (const QString &state : states) {
+            marks << u"?"_s;
+            values << state;
+        }
+        where << u"state IN (%1)"_s.arg(marks.join(u", "_s));
+    }
+    if (!session.isEmpty()) {
+        where << u"session_key = ?"_s;
+        values << session;
+    }
+    if (!lane.isEmpty()) {
+        where << u"lane = ?"_s;
+        values << lane;
+    }
+    if (before > 0) {
+        where << u"id < ?"_s;
+        values << before;
+    }
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT %1 FROM runs %2 ORDER BY id DESC LIMIT %3"_s.arg(
+        kRunColumns, where.isEmpty() ? QString() : u"WHERE "_s + where.join(u" AND "_s), QString::number(qMax(1, limit))));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!q.exec())
+        return failed(q, u"cannot list runs"_s);
+    QVector<ClusterRunRow> rows;
+    while (q.next())
+        rows.push_back(runRow(q));
+    return rows;
+}
+
 Expected<ClusterSnapshot> ClusterDb::snapshot(int runLimit)
 {
     if (Error e = ensureOpen(); e.isError())

@@ -186,6 +186,10 @@ public:
     Expected<bool> requeueRun(qint64 id, const QString &actor);
 
     Expected<ClusterSnapshot> snapshot(int runLimit = 300);
+    /// Runs newest first below `before` (0: from the newest), filtered by state (any of),
+    /// session and lane (empty: any).
+    Expected<QVector<ClusterRunRow>> runs(const QStringList &states, const QString &session, const QString &lane,
+                                          qint64 before, int limit);
     /// Runs one SQL statement (tests, benches); the error names libpq's reason.
     Error exec(const QString &sql);
     QSqlDatabase &database() { return m_db; }

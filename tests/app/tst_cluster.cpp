@@ -24,6 +24,7 @@ struct NodeProcess
 {
     std::unique_ptr<QProcess> process;
     qint64 id = 0;
+    QString socketPath;
 };
 
 } // namespace
@@ -35,6 +36,24 @@ class TestCluster : public QObject
     Test::PgServer m_server;
     std::unique_ptr<ClusterDb> m_db;
     std::vector<NodeProcess> m_nodes;
+    QTemporaryDir m_sockets;
+    int m_started = 0;
+
+    struct Ctl
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    /// yardctl against the API of the `node`-th node started (0-based).
+    Ctl yardctl(size_t node, const QStringList &args)
+    {
+        QProcess p;
+        p.start(QStringLiteral(YARDCTL_BINARY), QStringList{u"--socket"_s, m_nodes.at(node).socketPath} + args);
+        p.waitForFinished(30000);
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
 
     /// Starts `yardmaster --headless` on the cluster; returns its node id (0 on failure).
     qint64 startNode(int leaseMs, int cycleMs = 50, int capacity = 64)
@@ -46,11 +65,12 @@ class TestCluster : public QObject
         env.insert(u"YARD_CLUSTER_CYCLE_MS"_s, QString::number(cycleMs));
         env.insert(u"YARD_CLUSTER_CAPACITY"_s, QString::number(capacity));
         env.insert(u"YARD_NODE_NAME"_s, u"node-%1"_s.arg(m_nodes.size() + 1));
+        node.socketPath = m_sockets.filePath(u"node-%1.sock"_s.arg(++m_started));
         env.insert(u"XDG_CONFIG_HOME"_s, QDir::tempPath() + u"/yard-cluster-no-config"_s);
         node.process->setProcessEnvironment(env);
         node.process->setProcessChannelMode(QProcess::SeparateChannels);
         node.process->start(QStringLiteral(YARDMASTER_BINARY),
-                            {u"--headless"_s, u"--db"_s, m_server.url()});
+                            {u"--headless"_s, u"--db"_s, m_server.url(), u"--socket"_s, node.socketPath});
         QElapsedTimer waited;
         waited.start();
         QByteArray out;
@@ -294,6 +314,38 @@ private Q_SLOTS:
                         "(SELECT 1 FROM run_attempts e WHERE e.run_id = f.run_id AND e.outcome = 'lease_expired' "
                         "AND e.attempt = f.attempt))"_s.arg(frozen)),
                  0);
+    }
+
+    void yardctlOnAnyNode()
+    {
+        QVERIFY(startNode(5000));
+        QVERIFY(startNode(5000));
+        Ctl c = yardctl(0, {u"submit"_s, u"--session"_s, u"ops-1"_s, u"--text"_s, u"hello"_s, u"--lane"_s, u"gpu"_s});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+        QVERIFY2(c.out.contains(u"Run 1 queued in session ops-1 (on disk)"_s), qPrintable(c.out));
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-1' AND lane = 'gpu'"_s), 1);
+        // Pause through the second node: the first node's API reports it, and no node claims.
+        c = yardctl(1, {u"pause"_s, u"--reason"_s, u"db upgrade"_s});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+        c = yardctl(0, {u"status"_s});
+        QVERIFY2(c.out.contains(u"PAUSED by api:"_s) && c.out.contains(u"db upgrade (every node)"_s), qPrintable(c.out));
+        QVERIFY2(c.out.contains(u"2 heartbeating of 2"_s), qPrintable(c.out));
+        c = yardctl(1, {u"submit"_s, u"--session"_s, u"ops-2"_s, u"--text"_s, u"while paused"_s});
+        QCOMPARE(c.exitCode, 0); // accepted and durable, not started
+        QTest::qWait(300); // several cycles of both nodes (50 ms): nothing may start meanwhile
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-2' AND state = 'queued'"_s), 1);
+        c = yardctl(0, {u"resume"_s});
+        QCOMPARE(c.exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'completed'"_s), 2, 10000);
+        c = yardctl(1, {u"--json"_s, u"runs"_s, u"list"_s});
+        QCOMPARE(c.exitCode, 0);
+        QVERIFY2(c.out.contains(u"\"session\":\"ops-2\""_s), qPrintable(c.out));
+        c = yardctl(0, {u"nodes"_s, u"list"_s});
+        QVERIFY2(c.out.contains(u"node-1"_s) && c.out.contains(u"node-2"_s), qPrintable(c.out));
+        // What only the single-node scheduler has is refused by name, not half-done.
+        c = yardctl(0, {u"jobs"_s, u"list"_s});
+        QVERIFY(c.exitCode != 0);
+        QVERIFY2(c.err.contains(u"not served by a cluster node"_s), qPrintable(c.err));
     }
 
     void pauseStopsAdmissionEverywhere()
