@@ -14,6 +14,8 @@
 #include <QThread>
 
 #include <algorithm>
+
+#include <sys/resource.h>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -35,9 +37,18 @@ qint64 scalar(ClusterDb &db, const QString &sql)
     return q.value(0).toLongLong();
 }
 
+qint64 processCpuNs()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return (qint64(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000000000LL
+           + (qint64(u.ru_utime.tv_usec) + u.ru_stime.tv_usec) * 1000LL;
+}
+
 struct Round
 {
     double runsPerS = 0;
+    double nodeCpuNsPerRun = 0; ///< this process (the nodes), not the server
     double submitsPerS = 0;
     bool exact = false;
 };
@@ -74,6 +85,7 @@ Round measure(ClusterDb &db, const ClusterUrl &url, int nodes, const ClusterBenc
     std::vector<std::unique_ptr<ClusterNode>> running;
     QElapsedTimer took;
     took.start();
+    const qint64 cpuBefore = processCpuNs();
     for (int i = 0; i < nodes; ++i) {
         ClusterNodeOptions options;
         options.url = url;
@@ -99,6 +111,7 @@ Round measure(ClusterDb &db, const ClusterUrl &url, int nodes, const ClusterBenc
         QThread::msleep(2);
     }
     round.runsPerS = double(o.runs) / (took.nsecsElapsed() / 1e9);
+    round.nodeCpuNsPerRun = double(processCpuNs() - cpuBefore) / double(o.runs);
     for (auto &node : running)
         node->stop(1000);
     round.exact = scalar(db, u"SELECT count(*) FROM runs WHERE state = 'completed'"_s) == o.runs
@@ -149,7 +162,7 @@ int clusterBench(const ClusterBenchOptions &o, const std::function<double()> &sq
     std::fflush(stdout);
     bool exact = true;
     QVector<double> sqlite;
-    QHash<int, QVector<double>> rates, submits;
+    QHash<int, QVector<double>> rates, submits, cpu;
     for (int r = 0; r < o.repeat; ++r) {
         const double s = sqliteRunsPerS();
         sqlite << s;
@@ -159,6 +172,7 @@ int clusterBench(const ClusterBenchOptions &o, const std::function<double()> &sq
             exact &= round.exact;
             rates[n] << round.runsPerS;
             submits[n] << round.submitsPerS;
+            cpu[n] << round.nodeCpuNsPerRun;
             line += u"  %1 node(s) runs/s=%2%3"_s.arg(n).arg(round.runsPerS, 0, 'f', 0).arg(round.exact ? u""_s : u" (NOT EXACT)"_s);
         }
         std::printf("%s\n", qPrintable(line));
@@ -169,6 +183,7 @@ int clusterBench(const ClusterBenchOptions &o, const std::function<double()> &sq
     for (int n : o.nodes) {
         std::printf("nodes=%d runs_per_s=%.0f\n", n, median(rates[n]));
         std::printf("nodes=%d submits_per_s=%.0f\n", n, median(submits[n]));
+        std::printf("nodes=%d node_cpu_ns_per_run=%.0f\n", n, median(cpu[n]));
     }
     std::printf("exactly_once=%s\n", exact ? "yes" : "NO");
     return exact ? 0 : 1;

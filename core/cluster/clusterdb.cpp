@@ -306,6 +306,28 @@ Expected<int> ClusterDb::sweepExpiredLeases(int limit)
     return n;
 }
 
+Expected<int> ClusterDb::pruneFinished(const QDateTime &finishedBefore, const QDateTime &failedBefore, int batch)
+{
+    Error error;
+    QSqlQuery *q = prepared(
+        u"WITH gone AS (DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE "
+        "(state IN ('completed', 'cancelled') AND finished_at < ?) OR (state = 'failed' AND finished_at < ?) "
+        "LIMIT ?) RETURNING id), "
+        "a AS (DELETE FROM run_attempts WHERE run_id IN (SELECT id FROM gone)) "
+        "SELECT count(*) FROM gone"_s,
+        &error);
+    if (!q)
+        return error;
+    q->addBindValue(finishedBefore.toUTC());
+    q->addBindValue(failedBefore.toUTC());
+    q->addBindValue(batch);
+    if (!q->exec() || !q->next())
+        return failed(*q, u"cannot prune finished runs"_s);
+    const int n = q->value(0).toInt();
+    q->finish();
+    return n;
+}
+
 Error ClusterDb::stopNode(qint64 node)
 {
     Error error;

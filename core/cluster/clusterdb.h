@@ -171,6 +171,10 @@ public:
     /// Puts runs whose lease expired back to queued with attempt + 1 (needs_attention when their
     /// attempts are spent); returns how many.
     Expected<int> sweepExpiredLeases(int limit = 500);
+    /// Retention (SPEC J8 for a cluster): completed and cancelled runs finished before
+    /// `finishedBefore`, failed ones before `failedBefore`, with their attempts, at most `batch`
+    /// runs per call (so no call holds locks long). Returns how many runs went.
+    Expected<int> pruneFinished(const QDateTime &finishedBefore, const QDateTime &failedBefore, int batch = 5000);
     /// A clean stop: the node's unfinished runs go back to queued, its row says stopped.
     Error stopNode(qint64 node);
 

@@ -72,6 +72,7 @@ struct ClusterNode::Private
     bool stopping = false;
     bool stopped = false;
     QElapsedTimer sinceRenewal; ///< since the last heartbeat that renewed this node's leases
+    QElapsedTimer sincePrune;   ///< retention runs once a minute (any node may; batches are small)
     QString dbError;
 
     mutable QMutex statsMutex;
@@ -159,6 +160,7 @@ Error ClusterNode::start()
             d->clock = std::make_unique<SystemClock>();
             d->inbox = std::make_unique<Inbox>(this);
             d->sinceRenewal.start();
+            d->sincePrune.start();
             d->cycleTimer = new QTimer(this);
             d->cycleTimer->setTimerType(Qt::PreciseTimer);
             connect(d->cycleTimer, &QTimer::timeout, this, [this] { cycle(); });
@@ -278,6 +280,15 @@ void ClusterNode::cycle()
         heartbeat(); // the node's row shows the new state within this cycle
     }
     claimMore();
+    if (d->sincePrune.elapsed() > 60000) {
+        d->sincePrune.restart();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        auto pruned = d->db->pruneFinished(now.addDays(-d->options.keepFinishedDays), now.addDays(-30));
+        if (!pruned)
+            d->setError(this, pruned.error());
+        else if (pruned.value() > 0)
+            qCInfo(lcNode, "retention: %d finished run(s) pruned", pruned.value());
+    }
     // After this node's claim: the demo's new runs go to whichever node looks next.
     if (d->demo && !d->paused && !d->draining) {
         if (auto submitted = d->db->submit(d->demo->next()); !submitted)

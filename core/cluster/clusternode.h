@@ -25,6 +25,7 @@ struct ClusterNodeOptions
     int cycleMs = 250;    ///< sweep, pause check and claim at least this often
     int claimBatch = 128; ///< runs claimed per round trip at most
     bool demo = false;    ///< also feed the demo workload into the cluster
+    int keepFinishedDays = 7; ///< completed and cancelled runs older than this are pruned (failed: 30)
 };
 
 /// What a node has done, for logs and tests.

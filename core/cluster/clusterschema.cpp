@@ -81,6 +81,7 @@ const char *const kVersion1[] = {
     "CREATE INDEX runs_running_lane ON runs (lane) WHERE state = 'running'",
     "CREATE INDEX runs_running_owner ON runs (lease_owner) WHERE state = 'running'",
     "CREATE INDEX runs_attention ON runs (id) WHERE state = 'needs_attention'",
+    "CREATE INDEX runs_finished ON runs (finished_at) WHERE state IN ('completed', 'cancelled', 'failed')",
     R"(CREATE TABLE run_attempts (
         run_id bigint NOT NULL,
         attempt integer NOT NULL,

@@ -258,6 +258,24 @@ private Q_SLOTS:
         QVERIFY(!snap.nodes[0].lost());
     }
 
+    void retentionPrunesOnlyOldFinishedRuns()
+    {
+        const auto runs = submit({u"a"_s, u"b"_s, u"c"_s, u"d"_s});
+        QVERIFY(!m_db->exec(u"UPDATE runs SET state = 'completed', finished_at = now() - interval '8 days' WHERE id = %1; "
+                            "UPDATE runs SET state = 'failed', finished_at = now() - interval '8 days' WHERE id = %2; "
+                            "UPDATE runs SET state = 'completed', finished_at = now() - interval '1 day' WHERE id = %3; "
+                            "INSERT INTO run_attempts (run_id, attempt, outcome) VALUES (%1, 1, 'completed')"_s
+                                .arg(runs[0])
+                                .arg(runs[1])
+                                .arg(runs[2]))
+                     .isError());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QCOMPARE(m_db->pruneFinished(now.addDays(-7), now.addDays(-30)).value(), 1);
+        QCOMPARE(scalar(u"SELECT string_agg(CAST(id AS text), ',' ORDER BY id) FROM runs"_s),
+                 u"%1,%2,%3"_s.arg(runs[1]).arg(runs[2]).arg(runs[3])); // failed kept 30 days, queued never pruned
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts"_s), u"0"_s);
+    }
+
     void retryGoesBackInOrder()
     {
         const auto runs = submit({u"a"_s, u"a"_s});
