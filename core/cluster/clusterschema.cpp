@@ -199,8 +199,19 @@ Error migrate(QSqlDatabase &db)
         return fail(u"cannot start the schema check"_s);
     if (!exec(db, u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLock), &error))
         return fail(u"cannot take the migration lock"_s);
-    if (!exec(db, u"CREATE TABLE IF NOT EXISTS yard_meta (key text PRIMARY KEY, value text NOT NULL)"_s, &error))
-        return fail(u"cannot create yard_meta (does the role have CREATE on the database?)"_s);
+    // Looked up first: a node's role may lack CREATE once the schema exists.
+    bool hasMeta = false;
+    {
+        QSqlQuery q(db);
+        if (!q.exec(u"SELECT to_regclass('yard_meta') IS NOT NULL"_s) || !q.next()) {
+            error = q.lastError().text();
+            return fail(u"cannot look for the schema"_s);
+        }
+        hasMeta = q.value(0).toBool();
+    }
+    if (!hasMeta && !exec(db, u"CREATE TABLE yard_meta (key text PRIMARY KEY, value text NOT NULL)"_s, &error))
+        return fail(u"cannot create the schema (the role that starts the first node needs CREATE on the database's "
+                    "public schema)"_s);
     int version = 0;
     {
         QSqlQuery q(db);

@@ -113,6 +113,36 @@ private Q_SLOTS:
         QVERIFY(!m_db->exec(u"UPDATE yard_meta SET value = '1' WHERE key = 'schema_version'"_s).isError());
     }
 
+    void aNodeRoleNeedsNoCreate()
+    {
+        // The grants docs/ops.md gives a node's role once the owner migrated.
+        QVERIFY(!m_db->exec(u"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'yard_node') THEN "
+                            "CREATE ROLE yard_node LOGIN; END IF; END $$; "
+                            "REVOKE CREATE ON SCHEMA public FROM PUBLIC; "
+                            "GRANT CONNECT ON DATABASE yard TO yard_node; GRANT USAGE ON SCHEMA public TO yard_node; "
+                            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO yard_node; "
+                            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO yard_node; "
+                            "GRANT EXECUTE ON FUNCTION yard_claim(bigint, integer, integer) TO yard_node"_s)
+                     .isError());
+        auto node = ClusterDb::open(ClusterUrl::parse(m_server.url().replace(u"yard@"_s, u"yard_node@"_s)).value(),
+                                    u"node-role"_s);
+        QVERIFY2(node, node ? "" : qPrintable(node.error().message));
+        const QVector<qint64> runs = [&] {
+            ClusterRunSpec r;
+            r.sessionKey = u"s"_s;
+            r.handler = u"simulate"_s;
+            return node.value()->submit({r}).value();
+        }();
+        QCOMPARE(runs.size(), 1);
+        const qint64 id = node.value()->registerNode(u"restricted"_s, 4, 30000).value();
+        const auto claimed = node.value()->claim(id, 1, 30000).value();
+        QCOMPARE(claimed.size(), 1);
+        ClusterCompletion c = done(claimed[0]);
+        QVERIFY(node.value()->complete(id, {c}).value().isEmpty());
+        QVERIFY(node.value()->pruneFinished(QDateTime::currentDateTimeUtc(), QDateTime::currentDateTimeUtc()).value() >= 0);
+        QVERIFY(!node.value()->stopNode(id).isError());
+    }
+
     void unreachableServerIsNamed()
     {
         auto db = ClusterDb::open(ClusterUrl::parse(u"postgresql://yard@127.0.0.1:1/yard"_s).value(), u"nowhere"_s);
