@@ -85,6 +85,7 @@ int clusterShots(const QString &out, const QString &theme, int warmupSeconds)
     ::kill(pid_t(nodes[1]->processId()), SIGKILL);
     pause(9000);
     shoot(u"nodes"_s, u"cluster-node-lost"_s);
+    window.setRunFilter(u"recovered"_s);
     shoot(u"runs"_s, u"cluster-runs-recovered"_s);
     for (auto &p : nodes) {
         p->terminate();

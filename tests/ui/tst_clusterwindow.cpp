@@ -112,6 +112,21 @@ private Q_SLOTS:
             }
             return false;
         }());
+        // The Runs tab filters by state and by text anywhere in a row.
+        QTableView *runsView = nullptr;
+        for (QTableView *v : window.findChildren<QTableView *>()) {
+            if (v->accessibleName() == u"Runs")
+                runsView = v;
+        }
+        QVERIFY(runsView);
+        window.setRunFilter({}, u"cancelled"_s);
+        QCOMPARE(runsView->model()->rowCount(), 1);
+        QCOMPARE(cell(runsView, 0, 0), QString::number(ids[2]));
+        window.setRunFilter(u"node-b"_s);
+        QCOMPARE(runsView->model()->rowCount(), 1); // the run node-b holds
+        QCOMPARE(cell(runsView, 0, 7), u"node-b"_s);
+        window.setRunFilter({});
+        QCOMPARE(runsView->model()->rowCount(), 3);
         monitor.resume();
         QTRY_VERIFY(!window.shown().control.paused);
 

@@ -11,6 +11,8 @@
 #include "widgets/ratiobardelegate.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QCoreApplication>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -207,6 +209,50 @@ ClusterWindow::ClusterWindow(ClusterMonitor *monitor, ClusterNode *node, QWidget
     for (int c : {1, 4, 5, 6})
         nodesView->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_runsView = addTable(m_runs, tr("&Runs"), tr("Runs"));
+    {
+        // The Runs tab: a search over every column and a state filter, above the table.
+        auto *proxy = qobject_cast<QSortFilterProxyModel *>(m_runsView->model());
+        auto *byState = new QSortFilterProxyModel(this);
+        byState->setSourceModel(m_runs);
+        byState->setFilterKeyColumn(5);
+        proxy->setSourceModel(byState);
+        proxy->setFilterKeyColumn(-1);
+        proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+        auto *page = new QWidget;
+        auto *v = new QVBoxLayout(page);
+        v->setContentsMargins(0, 4, 0, 0);
+        auto *bar = new QHBoxLayout;
+        m_runSearch = new QLineEdit;
+        m_runSearch->setPlaceholderText(tr("Search runs: session, lane, node, error… (/)"));
+        m_runSearch->setClearButtonEnabled(true);
+        m_runSearch->setAccessibleName(tr("Search runs"));
+        m_runState = new QComboBox;
+        m_runState->setAccessibleName(tr("Run state"));
+        m_runState->addItem(tr("All states"), QString());
+        for (const QString &state : {u"running"_s, u"queued"_s, u"completed"_s, u"failed"_s, u"cancelled"_s,
+                                     u"needs_attention"_s})
+            m_runState->addItem(state, state);
+        connect(m_runSearch, &QLineEdit::textChanged, proxy, &QSortFilterProxyModel::setFilterFixedString);
+        connect(m_runState, &QComboBox::currentIndexChanged, byState, [this, byState] {
+            const QString state = m_runState->currentData().toString();
+            byState->setFilterRegularExpression(state.isEmpty() ? QString() : u"^%1$"_s.arg(state));
+        });
+        bar->addWidget(m_runSearch, 1);
+        bar->addWidget(m_runState);
+        v->addLayout(bar);
+        const int index = m_tabs->indexOf(m_runsView);
+        m_tabs->removeTab(index);
+        v->addWidget(m_runsView, 1);
+        m_tabs->insertTab(index, page, tr("&Runs"));
+        auto *search = new QAction(this);
+        search->setShortcut(QKeySequence(u"/"_s));
+        connect(search, &QAction::triggered, this, [this, page] {
+            m_tabs->setCurrentWidget(page);
+            m_runSearch->setFocus();
+            m_runSearch->selectAll();
+        });
+        addAction(search);
+    }
     m_lanesView = addTable(m_lanes, tr("&Lanes"), tr("Lanes"));
     m_lanesView->setItemDelegateForColumn(1, new RatioBarDelegate(ClusterTableModel::RatioRole, this));
     m_lanesView->setColumnWidth(1, 220);
@@ -274,6 +320,12 @@ void ClusterWindow::showTab(const QString &name)
         m_tabs->setCurrentIndex(i);
 }
 
+void ClusterWindow::setRunFilter(const QString &text, const QString &state)
+{
+    m_runSearch->setText(text);
+    m_runState->setCurrentIndex(qMax(0, m_runState->findData(state)));
+}
+
 void ClusterWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
@@ -289,7 +341,7 @@ void ClusterWindow::updateActions()
     m_drainAction->setEnabled(canAct && !m_snapshot.control.draining);
     m_pauseAction->setText(m_snapshot.control.paused || m_snapshot.control.draining ? tr("&Resume cluster")
                                                                                      : tr("&Pause cluster…"));
-    const bool runsTab = m_tabs->currentWidget() == m_runsView || m_tabs->currentWidget() == m_attentionView;
+    const bool runsTab = m_tabs->currentWidget()->isAncestorOf(m_runsView) || m_tabs->currentWidget() == m_attentionView;
     const bool hasRuns = runsTab && !selectedRuns().isEmpty();
     m_cancelAction->setEnabled(canAct && hasRuns);
     m_requeueAction->setEnabled(canAct && hasRuns);
@@ -299,9 +351,11 @@ void ClusterWindow::updateActions()
 
 QVector<qint64> ClusterWindow::selectedRuns() const
 {
-    auto *view = qobject_cast<QTableView *>(m_tabs->currentWidget());
+    QTableView *view = m_tabs->currentWidget() == m_attentionView         ? m_attentionView
+                       : m_tabs->currentWidget()->isAncestorOf(m_runsView) ? m_runsView
+                                                                           : nullptr;
     QVector<qint64> ids;
-    if (!view || (view != m_runsView && view != m_attentionView))
+    if (!view)
         return ids;
     for (const QModelIndex &i : view->selectionModel()->selectedRows())
         ids << i.data(ClusterTableModel::KeyRole).toLongLong();
@@ -421,7 +475,10 @@ void ClusterWindow::apply(const ClusterSnapshot &s)
     if (!m_fitted && !s.nodes.isEmpty()) {
         m_fitted = true;
         for (int i = 0; i < m_tabs->count(); ++i) {
-            if (auto *view = qobject_cast<QTableView *>(m_tabs->widget(i))) {
+            auto *view = qobject_cast<QTableView *>(m_tabs->widget(i));
+            if (!view)
+                view = m_tabs->widget(i)->findChild<QTableView *>();
+            if (view) {
                 view->resizeColumnsToContents();
                 for (int c = 0; c < view->model()->columnCount(); ++c)
                     view->setColumnWidth(c, qBound(60, view->columnWidth(c) + 16, 360));

@@ -9,6 +9,8 @@ class QLabel;
 class QTabWidget;
 class QTableView;
 class QAction;
+class QComboBox;
+class QLineEdit;
 
 namespace Yard {
 class ClusterMonitor;
@@ -38,6 +40,8 @@ public:
     const ClusterSnapshot &shown() const { return m_snapshot; }
     /// Shows a tab by name: nodes, runs, lanes, sessions, attention (tests, screenshots).
     void showTab(const QString &name);
+    /// Filters the Runs tab: text anywhere in a row, and a state (empty: all).
+    void setRunFilter(const QString &text, const QString &state = {});
 
 private:
     void apply(const ClusterSnapshot &snapshot);
@@ -69,6 +73,8 @@ private:
     ClusterTableModel *m_sessions;
     ClusterTableModel *m_attention;
     QTableView *m_runsView = nullptr;
+    QLineEdit *m_runSearch = nullptr;
+    QComboBox *m_runState = nullptr;
     QTableView *m_lanesView = nullptr;
     QTableView *m_attentionView = nullptr;
     QAction *m_pauseAction;
