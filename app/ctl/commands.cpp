@@ -6,6 +6,9 @@
 #include "client.h"
 #include "table.h"
 
+#include <QElapsedTimer>
+#include <QThread>
+
 #include "model/priority.h"
 #include "model/runstate.h"
 
@@ -391,6 +394,47 @@ int resume(Invocation &inv)
                 [](const QJsonObject &) { out(u"Resumed: runs start again.\n"_s); });
 }
 
+/// A cluster has no event stream: the drain is written for every node, then its running runs
+/// are counted until none is left (or the timeout passes; the cluster stays draining).
+int drainCluster(Invocation &inv, Client &c, qint64 timeoutMs)
+{
+    const Reply r = c.request(u"drain"_s, {{u"reason"_s, inv.value(u"reason"_s)}});
+    if (!r.ok)
+        return show(inv, r, {});
+    qint64 running = r.result[u"running"_s].toInteger();
+    if (!inv.json)
+        err(u"Draining every node: %1 runs still running; no node starts new ones…\n"_s.arg(running));
+    QElapsedTimer waited;
+    waited.start();
+    const qint64 limit = timeoutMs < 0 ? 60000 : timeoutMs;
+    for (;;) {
+        const Reply s = c.request(u"status"_s);
+        if (!s.ok)
+            return show(inv, s, {});
+        if (s.result[u"running"_s].toInteger() != running) {
+            running = s.result[u"running"_s].toInteger();
+            if (!inv.json && running > 0)
+                err(u"  %1 runs still running\n"_s.arg(running));
+        }
+        if (running == 0) {
+            if (inv.json)
+                out(compact(QJsonObject{{u"drained"_s, true}, {u"cluster"_s, true}}) + u'\n');
+            else
+                out(u"Drained: nothing runs on any node. 'yardctl resume' starts work again.\n"_s);
+            return int(ExitOk);
+        }
+        if (waited.elapsed() >= limit) {
+            if (inv.json)
+                out(compact(QJsonObject{{u"drained"_s, false}, {u"running"_s, running}, {u"cluster"_s, true}}) + u'\n');
+            else
+                out(u"Drain timed out: %1 runs still running; the cluster stays draining ('yardctl resume' ends it).\n"_s
+                        .arg(running));
+            return int(ExitServer);
+        }
+        QThread::msleep(250);
+    }
+}
+
 int drain(Invocation &inv)
 {
     std::optional<qint64> timeoutMs = -1;
@@ -402,6 +446,9 @@ int drain(Invocation &inv)
     }
     const bool wait = !inv.has(u"no-wait"_s);
     return withServer(inv, [&](Client &c) {
+        const Reply hello = c.request(u"ping"_s);
+        if (wait && hello.ok && hello.result[u"cluster"_s].toBool())
+            return drainCluster(inv, c, *timeoutMs);
         if (wait) {
             const Reply sub = c.request(u"events.subscribe"_s, {{u"filter"_s, QJsonObject{{u"types"_s, u"scheduler.drained"_s}}}});
             if (!sub.ok)

@@ -342,6 +342,18 @@ private Q_SLOTS:
         QVERIFY2(c.out.contains(u"\"session\":\"ops-2\""_s), qPrintable(c.out));
         c = yardctl(0, {u"nodes"_s, u"list"_s});
         QVERIFY2(c.out.contains(u"node-1"_s) && c.out.contains(u"node-2"_s), qPrintable(c.out));
+        // Drain waits until no node runs anything; the cluster stays draining until resumed.
+        c = yardctl(0, {u"submit"_s, u"--session"_s, u"ops-3"_s, u"--text"_s, u"slow"_s, u"--payload"_s,
+                        u"{\"duration_ms\": 800, \"distribution\": \"fixed\"}"_s});
+        QCOMPARE(c.exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-3' AND state = 'running'"_s), 1,
+                                  10000);
+        c = yardctl(1, {u"drain"_s, u"--timeout"_s, u"30s"_s, u"--reason"_s, u"deploy"_s});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.out + c.err));
+        QVERIFY2(c.out.contains(u"Drained: nothing runs on any node"_s), qPrintable(c.out));
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-3' AND state = 'completed'"_s), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM nodes WHERE state = 'draining'"_s), 2, 5000);
+        QCOMPARE(yardctl(0, {u"resume"_s}).exitCode, 0);
         // What only the single-node scheduler has is refused by name, not half-done.
         c = yardctl(0, {u"jobs"_s, u"list"_s});
         QVERIFY(c.exitCode != 0);
