@@ -71,7 +71,7 @@ Error ClusterDb::ensureOpen()
     m_prepared.clear();
     if (!m_db.open()) {
         QString reason = m_db.lastError().text().trimmed();
-        reason.replace(u'\n', u' ');
+        reason.replace(u'\n', u' ').replace(u'\t', u' ');
         return Error::make(ErrorCode::StoreFailed,
                            u"cannot connect to %1: %2"_s.arg(m_url.display(), reason));
     }
@@ -82,7 +82,7 @@ Error ClusterDb::failed(QSqlQuery &q, const QString &what)
 {
     const QSqlError error = q.lastError();
     QString reason = error.text().trimmed();
-    reason.replace(u'\n', u' ');
+    reason.replace(u'\n', u' ').replace(u'\t', u' ');
     // A broken connection is reopened by the next call; a statement error keeps it.
     if (error.type() == QSqlError::ConnectionError || !m_db.isOpen()
         || reason.contains(u"server closed the connection"_s) || reason.contains(u"no connection"_s)

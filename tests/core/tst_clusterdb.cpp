@@ -143,6 +143,41 @@ private Q_SLOTS:
         QVERIFY(!node.value()->stopNode(id).isError());
     }
 
+    void passwordComesFromPgpassOrTheEnvironment()
+    {
+        QVERIFY(!m_db->exec(u"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'yard_pw') THEN "
+                            "CREATE ROLE yard_pw LOGIN PASSWORD 's3cret-pw'; END IF; END $$; "
+                            "GRANT USAGE ON SCHEMA public TO yard_pw; "
+                            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO yard_pw"_s)
+                     .isError());
+        QVERIFY(m_server.prependHba(u"host all yard_pw 127.0.0.1/32 scram-sha-256"_s));
+        const ClusterUrl url = ClusterUrl::parse(m_server.url().replace(u"yard@"_s, u"yard_pw@"_s)).value();
+        QTemporaryDir home;
+        qputenv("PGPASSFILE", home.filePath(u"none"_s).toLocal8Bit()); // not the runner's own ~/.pgpass
+        qunsetenv("PGPASSWORD");
+        auto refused = ClusterDb::open(url, u"no-password"_s);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"password"_s), qPrintable(refused.error().message));
+        // From a password file (what ~/.pgpass is), mode 0600 as libpq insists.
+        QFile pgpass(home.filePath(u"pgpass"_s));
+        QVERIFY(pgpass.open(QIODevice::WriteOnly));
+        pgpass.write(u"127.0.0.1:%1:yard:yard_pw:s3cret-pw\n"_s.arg(m_server.port()).toUtf8());
+        pgpass.close();
+        pgpass.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        qputenv("PGPASSFILE", pgpass.fileName().toLocal8Bit());
+        auto fromFile = ClusterDb::open(url, u"pgpass"_s);
+        QVERIFY2(fromFile, fromFile ? "" : qPrintable(fromFile.error().message));
+        fromFile.value().reset();
+        // From the environment.
+        qputenv("PGPASSFILE", home.filePath(u"none"_s).toLocal8Bit());
+        qputenv("PGPASSWORD", "s3cret-pw");
+        auto fromEnv = ClusterDb::open(url, u"pgpassword"_s);
+        QVERIFY2(fromEnv, fromEnv ? "" : qPrintable(fromEnv.error().message));
+        qunsetenv("PGPASSWORD");
+        qunsetenv("PGPASSFILE");
+        QVERIFY(!fromEnv.value()->url().display().contains(u"s3cret"_s));
+    }
+
     void unreachableServerIsNamed()
     {
         auto db = ClusterDb::open(ClusterUrl::parse(u"postgresql://yard@127.0.0.1:1/yard"_s).value(), u"nowhere"_s);

@@ -127,6 +127,22 @@ void PgServer::stop()
     m_running = false;
 }
 
+bool PgServer::prependHba(const QString &line)
+{
+    QFile hba(m_data + u"/pg_hba.conf"_s);
+    if (!hba.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray rest = hba.readAll();
+    hba.close();
+    if (!hba.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    hba.write(line.toUtf8() + '\n' + rest);
+    hba.close();
+    bool ok = false;
+    psql(u"SELECT pg_reload_conf()"_s, &ok);
+    return ok;
+}
+
 QString PgServer::url() const
 {
     return u"postgresql://yard@127.0.0.1:%1/yard"_s.arg(m_port);

@@ -28,6 +28,8 @@ public:
     static QString binDir();
     /// Runs psql on the server with `sql`; returns its output (tests' own checks).
     QString psql(const QString &sql, bool *ok = nullptr) const;
+    /// Puts `line` first in pg_hba.conf and reloads the server (tests of password logins).
+    bool prependHba(const QString &line);
 
 private:
     QString run(const QString &program, const QStringList &args, bool *ok) const;
