@@ -87,9 +87,9 @@ Error ClusterDb::failed(QSqlQuery &q, const QString &what)
     if (error.type() == QSqlError::ConnectionError || !m_db.isOpen()
         || reason.contains(u"server closed the connection"_s) || reason.contains(u"no connection"_s)
         || reason.contains(u"terminating connection"_s)) {
+        m_db.close(); // first: statements of a closed connection are dropped without a round trip
         qDeleteAll(m_prepared);
         m_prepared.clear();
-        m_db.close();
     }
     return Error::make(ErrorCode::StoreFailed, u"%1 on %2: %3"_s.arg(what, m_url.display(), reason));
 }
@@ -392,6 +392,14 @@ Expected<QVector<qint64>> ClusterDb::submit(const QVector<ClusterRunSpec> &runs)
 
 Expected<ClusterControl> ClusterDb::control()
 {
+    auto c = controlOnce();
+    if (!c && !m_db.isOpen())
+        c = controlOnce();
+    return c;
+}
+
+Expected<ClusterControl> ClusterDb::controlOnce()
+{
     Error error;
     QSqlQuery *q = prepared(u"SELECT paused, draining, reason, changed_by, changed_at FROM control WHERE id = 1"_s,
                             &error);
@@ -537,6 +545,15 @@ const QString kRunColumns =
 Expected<QVector<ClusterRunRow>> ClusterDb::runs(const QStringList &states, const QString &session,
                                                  const QString &lane, qint64 before, int limit)
 {
+    auto rows = runsOnce(states, session, lane, before, limit);
+    if (!rows && !m_db.isOpen())
+        rows = runsOnce(states, session, lane, before, limit);
+    return rows;
+}
+
+Expected<QVector<ClusterRunRow>> ClusterDb::runsOnce(const QStringList &states, const QString &session,
+                                                     const QString &lane, qint64 before, int limit)
+{
     if (Error e = ensureOpen(); e.isError())
         return e;
     QStringList where;
@@ -576,6 +593,15 @@ Expected<QVector<ClusterRunRow>> ClusterDb::runs(const QStringList &states, cons
 }
 
 Expected<ClusterSnapshot> ClusterDb::snapshot(int runLimit)
+{
+    // Reads are retried once on a fresh connection when the old one was lost (a server restart).
+    auto s = snapshotOnce(runLimit);
+    if (!s && !m_db.isOpen())
+        s = snapshotOnce(runLimit);
+    return s;
+}
+
+Expected<ClusterSnapshot> ClusterDb::snapshotOnce(int runLimit)
 {
     if (Error e = ensureOpen(); e.isError())
         return e;

@@ -145,7 +145,9 @@ struct ClusterSnapshot
 };
 
 /// One connection to a cluster's PostgreSQL, used from one thread. Every operation is one
-/// statement (one round trip, one transaction); a lost connection is reopened by the next call.
+/// statement (one round trip, one transaction); a lost connection is reopened by the next call,
+/// and reads (snapshot, runs, control) are retried once on the new connection. Writes are not:
+/// whether a statement cut off mid-commit committed is unknown, so the caller decides.
 class ClusterDb final
 {
     Q_DISABLE_COPY_MOVE(ClusterDb)
@@ -203,6 +205,10 @@ private:
     Error ensureOpen();
     QSqlQuery *prepared(const QString &sql, Error *error);
     Error failed(QSqlQuery &q, const QString &what);
+    Expected<ClusterSnapshot> snapshotOnce(int runLimit);
+    Expected<QVector<ClusterRunRow>> runsOnce(const QStringList &states, const QString &session, const QString &lane,
+                                              qint64 before, int limit);
+    Expected<ClusterControl> controlOnce();
 
     ClusterUrl m_url;
     QString m_connectionName;
