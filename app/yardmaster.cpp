@@ -388,6 +388,8 @@ int runClusterNode(QCoreApplication &app, const Options &o)
         std::fprintf(stderr, "yardmaster: --db and --in-memory exclude each other\n");
         return 2;
     }
+    // Before anything starts, so a SIGTERM sent as soon as the ready line appears is not lost.
+    UnixSignalWatcher watcher;
     auto node = startClusterNode(o);
     if (!node)
         return 1;
@@ -402,7 +404,6 @@ int runClusterNode(QCoreApplication &app, const Options &o)
                 node->nodeId(), o.demo ? " with the demo workload" : "", qPrintable(url.display()),
                 qPrintable(api.value() ? api.value()->path() : u"off"_s));
     std::fflush(stdout);
-    UnixSignalWatcher watcher;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
         std::printf("yardmaster: leaving the cluster (runs in flight get up to 5 s to finish)...\n");
         std::fflush(stdout);
@@ -424,6 +425,7 @@ int runHeadless(int argc, char **argv)
     const Options o = parse(app);
     if (o.cluster())
         return runClusterNode(app, o);
+    UnixSignalWatcher watcher; // before the ready line: an early SIGTERM is handled, not fatal
     auto scheduler = openScheduler(o);
     if (!scheduler)
         return 1;
@@ -439,7 +441,6 @@ int runHeadless(int argc, char **argv)
     std::printf("yardmaster: headless scheduler running%s; database %s; API %s\nPress Ctrl+C to stop.\n",
                 o.demo ? " with the demo workload" : "", qPrintable(scheduler->storeLocation()), qPrintable(apiText));
     std::fflush(stdout); // supervisors read this through a pipe
-    UnixSignalWatcher watcher;
     Yard::Error stopped;
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
         std::printf("yardmaster: shutting down (runs in flight get up to 5 s to finish)...\n");

@@ -11,6 +11,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QEvent>
 #include <QHostInfo>
 #include <QLoggingCategory>
@@ -52,6 +53,7 @@ struct ClusterNode::Private
         bool executing = false; ///< a worker has the ticket
         bool vanished = false;  ///< the handler went silent: its lease is no longer renewed
         bool leaseLost = false;
+        bool stoppedByShutdown = false; ///< cancelled because the node leaves: queued again, not cancelled
     };
 
     ClusterNodeOptions options;
@@ -198,19 +200,24 @@ void ClusterNode::stop(int graceMs)
             d->cycleTimer = nullptr;
             QElapsedTimer waited;
             waited.start();
-            // Let executing runs end (their reports arrive as inbox events on this thread).
+            QElapsedTimer sinceBeat;
+            sinceBeat.start();
+            // Let executing runs end: their reports (inbox events) and their next steps (timers)
+            // are this thread's events. Nothing new is claimed meanwhile.
             while (!d->live.empty() && waited.elapsed() < graceMs) {
-                QCoreApplication::sendPostedEvents(this, 0);
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
                 drainInbox();
-                if (waited.elapsed() > d->options.leaseMs / 3 && d->heartbeatTimer) {
+                if (sinceBeat.elapsed() > d->options.leaseMs / 3) {
                     heartbeat(); // keep the leases while waiting
-                    waited.restart();
+                    sinceBeat.restart();
                 }
                 if (!d->live.empty())
-                    QThread::msleep(5);
+                    QThread::msleep(2);
             }
-            for (auto &[id, l] : d->live)
+            for (auto &[id, l] : d->live) {
+                l.stoppedByShutdown = true;
                 l.ticket->cancelled.store(true);
+            }
             delete d->heartbeatTimer;
             d->heartbeatTimer = nullptr;
             d->pool.waitForDone(qMin(graceMs, 1000));
@@ -440,8 +447,8 @@ void ClusterNode::drainInbox()
             ++t.step;
             QTimer::singleShot(qMax<qint64>(0, o.delayMs), this, [this, id = item.runId] {
                 auto again = d->live.find(id);
-                if (again == d->live.end() || d->stopping)
-                    return;
+                if (again == d->live.end())
+                    return; // its next step runs even while stopping: the grace period is for that
                 again->second.executing = true;
                 d->pool.start(again->second.ticket.get());
             });
@@ -450,6 +457,11 @@ void ClusterNode::drainInbox()
         if (o.kind == Outcome::Kind::Vanished) {
             l.vanished = true; // no report, no renewal: the lease expires and a sweep recovers it
             qCWarning(lcNode, "run %lld: its handler went silent; the lease will expire", item.runId);
+            continue;
+        }
+        if (l.stoppedByShutdown && o.kind != Outcome::Kind::Succeeded) {
+            // Stopped because this node leaves: not the run's end. stopNode() queues it again.
+            d->live.erase(it);
             continue;
         }
         ClusterCompletion c;

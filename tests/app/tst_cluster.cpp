@@ -316,6 +316,30 @@ private Q_SLOTS:
                  0);
     }
 
+    void leavingNodeGivesItsRunsBack()
+    {
+        QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        QVERIFY(submit(50, 10, 16000)); // ten sessions; two steps of 8 s: they cannot end within the 5 s grace
+        const qint64 leaving = startNode(30000);
+        QVERIFY(leaving);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'running'"_s) == 10, 10000);
+        QProcess *p = process(leaving);
+        QElapsedTimer took;
+        took.start();
+        p->terminate();
+        QVERIFY(p->waitForFinished(20000));
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0,
+                 qPrintable(QString::fromUtf8(p->readAllStandardOutput() + p->readAllStandardError())));
+        QVERIFY2(took.elapsed() < 12000, "the node left within its grace period and a second");
+        // Nothing was cancelled or lost: the runs in hand are queued again, as their next attempt.
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE state = 'cancelled'"_s), 0);
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE state = 'running'"_s), 0);
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE state = 'queued' AND attempt = 2"_s), 10);
+        QCOMPARE(scalar(u"SELECT count(*) FROM nodes WHERE id = %1 AND state = 'stopped'"_s.arg(leaving)), 1);
+        QCOMPARE(scalar(u"SELECT count(*) FROM sessions WHERE running_run IS NOT NULL"_s), 0);
+    }
+
     void yardctlOnAnyNode()
     {
         QVERIFY(startNode(5000));

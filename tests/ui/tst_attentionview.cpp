@@ -156,7 +156,7 @@ void tst_AttentionView::listsWhatTheLadderMarkedWithTheBadge()
     submitTask({u"fpga"_s});
     submitTask({u"gpu"_s});
     climbTheLadder();
-    QTRY_COMPARE(model()->total(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(model()->total(), 3, 20000); // read back once durable; a loaded disk is slow
     QTRY_COMPARE(attentionDock()->windowTitle(), u"Needs attention (3)"_s);
     QVERIFY(view()->table()->isVisible());
     QCOMPARE(model()->rowCount(), 3);
@@ -201,7 +201,7 @@ void tst_AttentionView::bulkRequeueActsOnExactlyWhatTheFilterMatches()
     for (int i = 0; i < 2; ++i)
         submitTask({u"fpga"_s});
     climbTheLadder();
-    QTRY_COMPARE(model()->total(), 5);
+    QTRY_COMPARE_WITH_TIMEOUT(model()->total(), 5, 20000); // read back once durable; a loaded disk is slow
     QLineEdit *capability = field(u"Capability filter"_s);
     QVERIFY(capability);
     QTest::keyClicks(capability, u"gpu"_s);
@@ -240,7 +240,7 @@ void tst_AttentionView::acknowledgeKeepsTheRunAndClearsTheBadge()
     const RunId a = submitTask({u"fpga"_s});
     submitTask({u"fpga"_s});
     climbTheLadder();
-    QTRY_COMPARE(model()->total(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(model()->total(), 2, 20000); // read back once durable; a loaded disk is slow
     QTRY_COMPARE(m_window->attentionBadge(), 2);
     view()->table()->selectRow(model()->rowOf(a));
     QCOMPARE(view()->selectedRuns(), QVector<RunId>{a});
@@ -263,7 +263,7 @@ void tst_AttentionView::worksWhenTheSchedulerKeepsNothing()
     open(true);
     const RunId a = submitTask({u"fpga"_s});
     climbTheLadder();
-    QTRY_COMPARE(model()->total(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(model()->total(), 1, 20000); // read back once durable; a loaded disk is slow
     QCOMPARE(model()->index(0, 0).data(AttentionModel::RunIdRole).toLongLong(), a);
     view()->table()->selectRow(0);
     view()->resolveWithNote(AttentionAction::Cancel, false, u"no board"_s);
