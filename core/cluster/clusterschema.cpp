@@ -75,7 +75,7 @@ const char *const kVersion1[] = {
         recoveries integer NOT NULL DEFAULT 0,
         saved_state bytea,
         acknowledged boolean NOT NULL DEFAULT false))",
-    "CREATE INDEX runs_queued ON runs (priority, id) WHERE state = 'queued'",
+    "CREATE INDEX runs_queued ON runs (lane, priority, id) WHERE state = 'queued'",
     "CREATE INDEX runs_session_queued ON runs (session_key, id) WHERE state = 'queued'",
     "CREATE INDEX runs_running_lease ON runs (lease_expires_at) WHERE state = 'running'",
     "CREATE INDEX runs_running_lane ON runs (lane) WHERE state = 'running'",
@@ -111,6 +111,9 @@ LANGUAGE plpgsql AS $f$
 #variable_conflict use_column
 DECLARE
     v_names text[] := '{}';
+    v_open text[] := '{}';
+    v_offer_ids bigint[] := '{}';
+    v_offer_prio integer[] := '{}';
     v_free integer[] := '{}';
     v_ids bigint[] := '{}';
     v_i integer;
@@ -131,27 +134,35 @@ BEGIN
       LEFT JOIN (SELECT r.lane, count(*) AS n FROM runs r WHERE r.state = 'running' AND r.lane = ANY (v_names)
                  GROUP BY r.lane) rc ON rc.lane = ln.name
      WHERE ln.name = ANY (v_names);
-    IF (SELECT max(f) FROM unnest(v_free) f) = 0 THEN
+    -- Only lanes with a free slot are looked at, so a full lane's backlog never hides the
+    -- heads of lanes that could run.
+    SELECT coalesce(array_agg(v_names[i]), '{}') INTO v_open
+      FROM generate_subscripts(v_names, 1) AS i WHERE v_free[i] > 0;
+    IF cardinality(v_open) = 0 THEN
         RETURN;
     END IF;
-    FOR c IN
-        SELECT r.id, r.lane FROM runs r JOIN sessions s ON s.key = r.session_key
-         WHERE r.state = 'queued' AND r.lane = ANY (v_names)
-           AND s.running_run IS NULL
-           AND (s.owner IS NULL OR s.owner = p_node OR s.lease_expires_at < now())
-           AND NOT EXISTS (SELECT 1 FROM runs e WHERE e.session_key = r.session_key AND e.state = 'queued'
-                                                 AND e.id < r.id)
-         ORDER BY r.priority, r.id
-         LIMIT p_batch * 2
-         FOR UPDATE OF s SKIP LOCKED
-    LOOP
-        v_i := array_position(v_names, c.lane);
+    -- Each lane with room offers up to its free slots (the heads of idle sessions, by priority
+    -- and id, their session rows locked SKIP LOCKED); the batch is the best of those offers.
+    FOR v_i IN 1 .. cardinality(v_names) LOOP
         CONTINUE WHEN v_free[v_i] <= 0;
-        v_free[v_i] := v_free[v_i] - 1;
-        v_ids := v_ids || c.id;
-        v_taken := v_taken + 1;
-        EXIT WHEN v_taken >= p_batch;
+        FOR c IN
+            SELECT r.id, r.priority FROM runs r JOIN sessions s ON s.key = r.session_key
+             WHERE r.state = 'queued' AND r.lane = v_names[v_i]
+               AND s.running_run IS NULL
+               AND (s.owner IS NULL OR s.owner = p_node OR s.lease_expires_at < now())
+               AND NOT EXISTS (SELECT 1 FROM runs e WHERE e.session_key = r.session_key AND e.state = 'queued'
+                                                     AND e.id < r.id)
+             ORDER BY r.priority, r.id
+             LIMIT least(v_free[v_i], p_batch)
+             FOR UPDATE OF s SKIP LOCKED
+        LOOP
+            v_offer_ids := v_offer_ids || c.id;
+            v_offer_prio := v_offer_prio || c.priority::integer;
+        END LOOP;
     END LOOP;
+    SELECT coalesce(array_agg(o.id ORDER BY o.p, o.id), '{}') INTO v_ids
+      FROM (SELECT u.id, u.p FROM unnest(v_offer_ids, v_offer_prio) AS u(id, p) ORDER BY u.p, u.id LIMIT p_batch) o;
+    v_taken := cardinality(v_ids);
     IF v_taken = 0 THEN
         RETURN;
     END IF;

@@ -214,6 +214,19 @@ private Q_SLOTS:
         QCOMPARE(m_db->claim(n1, 10, 30000).value().size(), 1);
     }
 
+    void aFullLaneDoesNotHideOthers()
+    {
+        QVERIFY(!m_db->setLane(u"gpu"_s, 1, false, u"test"_s).isError());
+        QStringList many;
+        for (int i = 0; i < 40; ++i)
+            many << u"g%1"_s.arg(i);
+        submit(many, u"gpu"_s); // forty gpu heads, older than the default lane's run
+        const auto other = submit({u"d"_s});
+        const qint64 node = m_db->registerNode(u"n"_s, 8, 30000).value();
+        QCOMPARE(m_db->claim(node, 4, 30000).value().size(), 2); // one gpu (its limit) and the default run
+        QCOMPARE(scalar(u"SELECT state FROM runs WHERE id = %1"_s.arg(other[0])), u"running"_s);
+    }
+
     void priorityOrdersHeads()
     {
         QVector<ClusterRunSpec> runs(3);
