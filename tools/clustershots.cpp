@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <csignal>
@@ -48,6 +49,7 @@ int clusterShots(const QString &out, const QString &theme, int warmupSeconds)
             db.value()->setLane(lane, limit, false, u"yardshots"_s);
     }
     std::vector<std::unique_ptr<QProcess>> nodes;
+    QTemporaryDir sockets; // each node serves its own API
     const QStringList names{u"node-a"_s, u"node-b"_s, u"node-c"_s};
     for (const QString &name : names) {
         auto p = std::make_unique<QProcess>();
@@ -57,7 +59,8 @@ int clusterShots(const QString &out, const QString &theme, int warmupSeconds)
         env.insert(u"YARD_CLUSTER_CAPACITY"_s, u"8"_s);
         p->setProcessEnvironment(env);
         p->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        QStringList args{u"--headless"_s, u"--db"_s, server.url()};
+        QStringList args{u"--headless"_s, u"--db"_s, server.url(), u"--socket"_s,
+                         sockets.filePath(name + u".sock"_s)};
         if (name == names.first())
             args << u"--demo"_s;
         p->start(QStringLiteral(YARDMASTER_BINARY), args);

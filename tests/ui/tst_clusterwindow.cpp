@@ -119,6 +119,8 @@ private Q_SLOTS:
                 runsView = v;
         }
         QVERIFY(runsView);
+        window.showTab(u"runs"_s);
+        QVERIFY(runsView->isVisible());
         window.setRunFilter({}, u"cancelled"_s);
         QCOMPARE(runsView->model()->rowCount(), 1);
         QCOMPARE(cell(runsView, 0, 0), QString::number(ids[2]));

@@ -84,7 +84,9 @@ ClusterRow runRow(const ClusterRunRow &r, const QHash<qint64, QString> &nodeName
     if (r.cancelRequested && r.state == u"running")
         state = QCoreApplication::translate("ClusterWindow", "cancelling…");
     row.texts = {QString::number(r.id), r.sessionKey, r.lane, r.handler, priorityText(r.priority), state,
-                 u"%1 of %2"_s.arg(r.attempt).arg(r.maxAttempts), node,
+                 u"%1 of %2"_s.arg(r.attempt).arg(r.maxAttempts)
+                     + (r.recoveries > 0 ? QCoreApplication::translate("ClusterWindow", " · recovered") : QString()),
+                 node,
                  r.state == u"running" ? u"%1 s"_s.arg(r.leaseLeftMs / 1000.0, 0, 'f', 1) : QString(),
                  timeText(r.queuedAt), r.error};
     row.sortValues = {r.id, {}, {}, {}, r.priority, {}, r.attempt, {}, r.leaseLeftMs, r.queuedAt, {}};
@@ -243,6 +245,7 @@ ClusterWindow::ClusterWindow(ClusterMonitor *monitor, ClusterNode *node, QWidget
         const int index = m_tabs->indexOf(m_runsView);
         m_tabs->removeTab(index);
         v->addWidget(m_runsView, 1);
+        m_runsView->show(); // the tab widget hid it when it was taken out
         m_tabs->insertTab(index, page, tr("&Runs"));
         auto *search = new QAction(this);
         search->setShortcut(QKeySequence(u"/"_s));
