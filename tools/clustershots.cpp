@@ -46,7 +46,7 @@ int clusterShots(const QString &out, const QString &theme, int warmupSeconds)
             return 1;
         }
         for (const auto &[lane, limit] : Yard::ClusterDemo::lanes())
-            db.value()->setLane(lane, limit, false, u"yardshots"_s);
+            db.value()->ensureLane(lane, limit);
     }
     std::vector<std::unique_ptr<QProcess>> nodes;
     QTemporaryDir sockets; // each node serves its own API

@@ -463,6 +463,20 @@ Error ClusterDb::setLane(const QString &name, int limit, bool paused, const QStr
     return {};
 }
 
+Error ClusterDb::ensureLane(const QString &name, int limit)
+{
+    Error error;
+    QSqlQuery *q = prepared(u"INSERT INTO lanes (name, max_running) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"_s, &error);
+    if (!q)
+        return error;
+    q->addBindValue(name);
+    q->addBindValue(qMax(1, limit));
+    if (!q->exec())
+        return failed(*q, u"cannot create lane %1"_s.arg(name));
+    q->finish();
+    return {};
+}
+
 Expected<bool> ClusterDb::cancelRun(qint64 id, const QString &actor)
 {
     Error error;

@@ -187,6 +187,8 @@ public:
     // pause; the owner of a running run cancels it at its next heartbeat).
     Error setControl(bool paused, bool draining, const QString &reason, const QString &actor);
     Error setLane(const QString &name, int limit, bool paused, const QString &actor);
+    /// Creates a lane with `limit` unless it exists (an operator's setting is kept).
+    Error ensureLane(const QString &name, int limit);
     /// Returns true when the run was found cancellable (queued: cancelled now; running: asked).
     Expected<bool> cancelRun(qint64 id, const QString &actor);
     Expected<bool> requeueRun(qint64 id, const QString &actor);

@@ -170,8 +170,11 @@ Error ClusterNode::start()
             d->heartbeatTimer = new QTimer(this);
             connect(d->heartbeatTimer, &QTimer::timeout, this, [this] { heartbeat(); });
             d->heartbeatTimer->start(qMax(50, d->options.leaseMs / 3));
-            if (d->options.demo)
+            if (d->options.demo) {
                 d->demo = std::make_unique<ClusterDemo>();
+                for (const auto &[lane, limit] : ClusterDemo::lanes()) // unless an operator set them
+                    d->db->ensureLane(lane, limit);
+            }
             qCInfo(lcNode, "node %lld (%s) joined the cluster on %s: capacity %d, lease %d ms, cycle %d ms",
                    id.value(), qPrintable(d->options.name), qPrintable(d->options.url.display()),
                    d->options.capacity, d->options.leaseMs, d->options.cycleMs);

@@ -214,6 +214,15 @@ private Q_SLOTS:
         QCOMPARE(m_db->claim(n1, 10, 30000).value().size(), 1);
     }
 
+    void ensureLaneKeepsAnOperatorsLimit()
+    {
+        QVERIFY(!m_db->ensureLane(u"io"_s, 6).isError());
+        QCOMPARE(scalar(u"SELECT max_running FROM lanes WHERE name = 'io'"_s), u"6"_s);
+        QVERIFY(!m_db->setLane(u"io"_s, 2, false, u"op"_s).isError());
+        QVERIFY(!m_db->ensureLane(u"io"_s, 6).isError()); // the demo starting again changes nothing
+        QCOMPARE(scalar(u"SELECT max_running FROM lanes WHERE name = 'io'"_s), u"2"_s);
+    }
+
     void aFullLaneDoesNotHideOthers()
     {
         QVERIFY(!m_db->setLane(u"gpu"_s, 1, false, u"test"_s).isError());

@@ -483,7 +483,8 @@ void ClusterWindow::apply(const ClusterSnapshot &s)
                 view = m_tabs->widget(i)->findChild<QTableView *>();
             if (view) {
                 view->resizeColumnsToContents();
-                for (int c = 0; c < view->model()->columnCount(); ++c)
+                // The last column stretches: sizing it too would only add a scroll bar.
+                for (int c = 0; c + 1 < view->model()->columnCount(); ++c)
                     view->setColumnWidth(c, qBound(60, view->columnWidth(c) + 16, 360));
             }
         }
