@@ -73,7 +73,8 @@ struct ClusterNode::Private
     bool draining = false;
     bool stopping = false;
     bool stopped = false;
-    QElapsedTimer sinceRenewal; ///< since the last heartbeat that renewed this node's leases
+    QElapsedTimer since;  ///< monotonic, since the node started
+    qint64 renewedAt = 0; ///< `since` time when the last heartbeat that renewed the leases was sent
     QElapsedTimer sincePrune;   ///< retention runs once a minute (any node may; batches are small)
     QString dbError;
 
@@ -161,7 +162,8 @@ Error ClusterNode::start()
             }
             d->clock = std::make_unique<SystemClock>();
             d->inbox = std::make_unique<Inbox>(this);
-            d->sinceRenewal.start();
+            d->since.start();
+            d->renewedAt = 0;
             d->sincePrune.start();
             d->cycleTimer = new QTimer(this);
             d->cycleTimer->setTimerType(Qt::PreciseTimer);
@@ -308,9 +310,12 @@ void ClusterNode::cycle()
 
 void ClusterNode::fenceIfSilent()
 {
-    // A node that could not renew for a whole lease (frozen, cut off) must assume its runs were
-    // recovered elsewhere: it stops them, and the database refuses their late results.
-    if (d->sinceRenewal.elapsed() <= d->options.leaseMs)
+    // A node that could not renew for (nearly) a whole lease (frozen, cut off) must assume its
+    // runs are recovered elsewhere: it stops them a tenth of a lease early, counted from when its
+    // last successful renewal was *sent* (the database's lease runs from then), and the database
+    // refuses their late results.
+    const qint64 silentMs = d->since.elapsed() - d->renewedAt;
+    if (silentMs <= d->options.leaseMs * 9 / 10)
         return;
     int lost = 0;
     for (auto &[id, l] : d->live) {
@@ -323,7 +328,7 @@ void ClusterNode::fenceIfSilent()
     if (lost) {
         qCWarning(lcNode, "no lease renewal for %lld ms (lease %d ms): %d run(s) stopped here, they belong to "
                           "whichever node recovers them",
-                  qlonglong(d->sinceRenewal.elapsed()), d->options.leaseMs, lost);
+                  qlonglong(silentMs), d->options.leaseMs, lost);
         QMutexLocker lock(&d->statsMutex);
         d->stats.leasesLost += lost;
     }
@@ -341,8 +346,7 @@ void ClusterNode::heartbeat()
             executing.push_back(id);
     }
     QVector<qint64> cancelRequested;
-    QElapsedTimer sent;
-    sent.start();
+    const qint64 sentAt = d->since.elapsed();
     auto held = d->db->heartbeat(nodeId(), d->stateName(), executing, d->options.leaseMs, &cancelRequested);
     if (!held) {
         d->setError(this, held.error());
@@ -350,7 +354,7 @@ void ClusterNode::heartbeat()
     }
     d->setError(this, {});
     // The leases run from the database's now(): count from when the request went out.
-    d->sinceRenewal.restart();
+    d->renewedAt = sentAt;
     QSet<qint64> kept(held.value().cbegin(), held.value().cend());
     int lost = 0;
     for (qint64 id : executing) {

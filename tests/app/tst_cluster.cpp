@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlError>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QSqlQuery>
 #include <QtTest>
 
@@ -25,6 +27,52 @@ struct NodeProcess
     std::unique_ptr<QProcess> process;
     qint64 id = 0;
     QString socketPath;
+};
+
+/// A TCP proxy to the server, in the test's event loop: cut() drops every connection and
+/// refuses new ones (a network cut between a node and PostgreSQL), restore() lets them in again.
+class CutProxy : public QObject
+{
+public:
+    CutProxy(quint16 target)
+        : m_target(target)
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] { accept(); });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, m_port); }
+    quint16 port() const { return m_port ? m_port : m_server.serverPort(); }
+    void cut()
+    {
+        m_port = m_server.serverPort();
+        m_server.close();
+        for (auto &pair : m_pairs) {
+            pair.first->abort();
+            pair.second->abort();
+        }
+        m_pairs.clear();
+    }
+    bool restore() { return listen(); }
+
+private:
+    void accept()
+    {
+        while (QTcpSocket *in = m_server.nextPendingConnection()) {
+            auto out = std::make_shared<QTcpSocket>();
+            std::shared_ptr<QTcpSocket> inside(in, [](QTcpSocket *s) { s->deleteLater(); });
+            out->connectToHost(QHostAddress::LocalHost, m_target);
+            QTcpSocket *o = out.get();
+            QObject::connect(in, &QTcpSocket::readyRead, o, [in, o] { o->write(in->readAll()); });
+            QObject::connect(o, &QTcpSocket::readyRead, in, [in, o] { in->write(o->readAll()); });
+            QObject::connect(o, &QTcpSocket::disconnected, in, [in] { in->disconnectFromHost(); });
+            QObject::connect(in, &QTcpSocket::disconnected, o, [o] { o->disconnectFromHost(); });
+            m_pairs.push_back({inside, out});
+        }
+    }
+
+    quint16 m_target;
+    quint16 m_port = 0;
+    QTcpServer m_server;
+    std::vector<std::pair<std::shared_ptr<QTcpSocket>, std::shared_ptr<QTcpSocket>>> m_pairs;
 };
 
 } // namespace
@@ -56,7 +104,7 @@ class TestCluster : public QObject
     }
 
     /// Starts `yardmaster --headless` on the cluster; returns its node id (0 on failure).
-    qint64 startNode(int leaseMs, int cycleMs = 50, int capacity = 64)
+    qint64 startNode(int leaseMs, int cycleMs = 50, int capacity = 64, const QString &url = {})
     {
         NodeProcess node;
         node.process = std::make_unique<QProcess>();
@@ -70,12 +118,13 @@ class TestCluster : public QObject
         node.process->setProcessEnvironment(env);
         node.process->setProcessChannelMode(QProcess::SeparateChannels);
         node.process->start(QStringLiteral(YARDMASTER_BINARY),
-                            {u"--headless"_s, u"--db"_s, m_server.url(), u"--socket"_s, node.socketPath});
+                            {u"--headless"_s, u"--db"_s, url.isEmpty() ? m_server.url() : url, u"--socket"_s,
+                             node.socketPath});
         QElapsedTimer waited;
         waited.start();
         QByteArray out;
         while (!out.contains('\n') && waited.elapsed() < 20000 && node.process->state() != QProcess::NotRunning) {
-            node.process->waitForReadyRead(200);
+            QTest::qWait(20); // the event loop runs: a proxy in this process keeps forwarding
             out += node.process->readAllStandardOutput();
         }
         const QRegularExpressionMatch m =
@@ -313,6 +362,51 @@ private Q_SLOTS:
         QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts f WHERE f.outcome = 'refused' AND (f.node_id <> %1 OR NOT EXISTS "
                         "(SELECT 1 FROM run_attempts e WHERE e.run_id = f.run_id AND e.outcome = 'lease_expired' "
                         "AND e.attempt = f.attempt))"_s.arg(frozen)),
+                 0);
+    }
+
+    void cutOffNodeStopsItsRunsAndIsRefused()
+    {
+        QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
+        QVERIFY(!m_db->setLane(u"gpu"_s, 4, false, u"test"_s).isError());
+        CutProxy proxy(quint16(m_server.port()));
+        QVERIFY(proxy.listen());
+        const int leaseMs = 1500;
+        QVERIFY(submit(200, 20, 1200));
+        const qint64 cutOff = startNode(leaseMs, 50, 64, m_server.url().replace(QString::number(m_server.port()),
+                                                                                 QString::number(proxy.port())));
+        QVERIFY(cutOff);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE state = 'running' AND lease_owner = %1"_s
+                                            .arg(cutOff)) >= 5,
+                                 10000);
+        const qint64 other = startNode(leaseMs);
+        QVERIFY(other);
+        // The network between the first node and PostgreSQL goes.
+        proxy.cut();
+        const qint64 cutAt = scalar(u"SELECT CAST(extract(epoch FROM clock_timestamp()) * 1000000 AS bigint)"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'lease_expired' AND node_id = %1"_s
+                                            .arg(cutOff)) >= 1,
+                                 15000);
+        // The cut-off node saw it could not renew for a whole lease and stopped its runs itself.
+        QProcess *p = process(cutOff);
+        QByteArray log;
+        QTRY_VERIFY_WITH_TIMEOUT((log += p->readAllStandardError()).contains("run(s) stopped here"), 10000);
+        // The network comes back: it reconnects, reports what it had, and every such result is refused.
+        QVERIFY(proxy.restore());
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'refused' AND node_id = %1"_s
+                                            .arg(cutOff)) >= 1,
+                                 20000);
+        QVERIFY2(waitAllEnded(200, 120000), "the cluster did not finish the work");
+        checkInvariants(200, 16, 4);
+        // What the cut-off node ran past its lease it ended within a lease (plus a cycle and a
+        // worker's step) of losing the network: it did not keep going beside the new attempt.
+        const qint64 lastEnd = scalar(u"SELECT coalesce(max(ended_us), 0) FROM run_attempts WHERE outcome = 'refused' "
+                                      "AND node_id = %1"_s.arg(cutOff));
+        qInfo("the cut-off node ended its last refused run %lld ms after the cut (lease %d ms)", (lastEnd - cutAt) / 1000,
+              leaseMs);
+        QVERIFY(lastEnd - cutAt <= qint64(leaseMs + 1500) * 1000);
+        QCOMPARE(scalar(u"SELECT count(*) FROM run_attempts f JOIN runs r ON r.id = f.run_id WHERE f.outcome = 'refused' "
+                        "AND NOT (r.state = 'completed' AND r.attempt > f.attempt)"_s),
                  0);
     }
 
