@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -75,6 +76,20 @@ Error ClusterDb::ensureOpen()
         return Error::make(ErrorCode::StoreFailed,
                            u"cannot connect to %1: %2"_s.arg(m_url.display(), reason));
     }
+    for (const QString &channel : std::as_const(m_channels))
+        m_db.driver()->subscribeToNotification(channel);
+    return {};
+}
+
+Error ClusterDb::listen(const QString &channel)
+{
+    if (!m_channels.contains(channel))
+        m_channels << channel;
+    if (Error e = ensureOpen(); e.isError())
+        return e;
+    if (!m_db.driver()->subscribedToNotifications().contains(channel)
+        && !m_db.driver()->subscribeToNotification(channel))
+        return Error::make(ErrorCode::StoreFailed, u"cannot LISTEN on %1: %2"_s.arg(channel, m_db.driver()->lastError().text()));
     return {};
 }
 
@@ -375,7 +390,7 @@ Expected<QVector<qint64>> ClusterDb::submit(const QVector<ClusterRunSpec> &runs)
         "l AS (INSERT INTO lanes (name) SELECT DISTINCT lane FROM d ON CONFLICT DO NOTHING) "
         "INSERT INTO runs (session_key, lane, handler, priority, input, payload, max_attempts) "
         "SELECT session_key, lane, handler, priority, input, payload, max_attempts FROM d ORDER BY ord "
-        "RETURNING id"_s,
+        "RETURNING id, pg_notify('yard_runs', '')"_s, // one notification per commit (PostgreSQL folds them)
         &error);
     if (!q)
         return error;
@@ -422,7 +437,7 @@ Error ClusterDb::setControl(bool paused, bool draining, const QString &reason, c
     Error error;
     QSqlQuery *q = prepared(
         u"WITH c AS (UPDATE control SET paused = ?, draining = ?, reason = ?, changed_by = ?, changed_at = now() "
-        "WHERE id = 1) INSERT INTO audit (actor, action, detail) VALUES (?, ?, ?)"_s,
+        "WHERE id = 1 RETURNING pg_notify('yard_runs', '')) INSERT INTO audit (actor, action, detail) VALUES (?, ?, ?)"_s,
         &error);
     if (!q)
         return error;
@@ -508,7 +523,7 @@ Expected<bool> ClusterDb::requeueRun(qint64 id, const QString &actor)
     QSqlQuery *q = prepared(
         u"WITH w AS (UPDATE runs SET state = 'queued', attempt = attempt + 1, "
         "max_attempts = greatest(max_attempts, attempt + 1), error = NULL, finished_at = NULL, acknowledged = false "
-        "WHERE id = ? AND state IN ('needs_attention', 'failed', 'cancelled') RETURNING id), "
+        "WHERE id = ? AND state IN ('needs_attention', 'failed', 'cancelled') RETURNING id, pg_notify('yard_runs', '')), "
         "a AS (INSERT INTO audit (actor, action, detail) SELECT ?, 'run.requeue', 'run ' || ? "
         "WHERE EXISTS (SELECT 1 FROM w)) "
         "SELECT count(*) FROM w"_s,

@@ -180,7 +180,13 @@ public:
     /// A clean stop: the node's unfinished runs go back to queued, its row says stopped.
     Error stopNode(qint64 node);
 
+    /// Commits the runs and notifies the channel kNewRunsChannel (nodes listening claim at once).
     Expected<QVector<qint64>> submit(const QVector<ClusterRunSpec> &runs);
+    /// Nodes LISTEN here: a submit, a requeue or a resume says there may be work.
+    static constexpr const char *kNewRunsChannel = "yard_runs";
+    /// LISTENs to `channel` on this connection, now and after every reconnect; notifications
+    /// arrive as QSqlDriver::notification of database().driver(), on this connection's thread.
+    Error listen(const QString &channel);
     Expected<ClusterControl> control();
 
     // Operator actions: written to the database; nodes apply them (claims stop at once on
@@ -216,6 +222,7 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery *> m_prepared;
+    QStringList m_channels;
 };
 
 } // namespace Yard

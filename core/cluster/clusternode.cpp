@@ -17,6 +17,7 @@
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QThread>
+#include <QSqlDriver>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -160,6 +161,11 @@ Error ClusterNode::start()
                 d->stats.nodeId = id.value();
                 d->stats.state = u"running"_s;
             }
+            // New work (a submit, a requeue, a resume) is claimed at once, not at the next cycle.
+            connect(d->db->database().driver(), &QSqlDriver::notification, this,
+                    [this](const QString &) { onNewRuns(); });
+            if (Error e = d->db->listen(QString::fromLatin1(ClusterDb::kNewRunsChannel)); e.isError())
+                qCWarning(lcNode, "%s (new runs are claimed every cycle instead)", qPrintable(e.message));
             d->clock = std::make_unique<SystemClock>();
             d->inbox = std::make_unique<Inbox>(this);
             d->since.start();
@@ -284,13 +290,7 @@ void ClusterNode::cycle()
         return;
     }
     d->setError(this, {});
-    if (control.value().paused != d->paused || control.value().draining != d->draining) {
-        d->paused = control.value().paused;
-        d->draining = control.value().draining;
-        qCInfo(lcNode, "cluster %s%s", d->draining ? "draining" : d->paused ? "paused" : "resumed",
-               qPrintable(control.value().reason.isEmpty() ? QString() : u": "_s + control.value().reason));
-        heartbeat(); // the node's row shows the new state within this cycle
-    }
+    applyControl(control.value());
     claimMore();
     if (d->sincePrune.elapsed() > 60000) {
         d->sincePrune.restart();
@@ -306,6 +306,26 @@ void ClusterNode::cycle()
         if (auto submitted = d->db->submit(d->demo->next()); !submitted)
             d->setError(this, submitted.error());
     }
+}
+
+void ClusterNode::onNewRuns()
+{
+    if (!d->db || d->stopping)
+        return;
+    if (auto control = d->db->control(); control)
+        applyControl(control.value()); // a pause, resume or drain notifies too
+    claimMore();
+}
+
+void ClusterNode::applyControl(const ClusterControl &control)
+{
+    if (control.paused == d->paused && control.draining == d->draining)
+        return;
+    d->paused = control.paused;
+    d->draining = control.draining;
+    qCInfo(lcNode, "cluster %s%s", d->draining ? "draining" : d->paused ? "paused" : "resumed",
+           qPrintable(control.reason.isEmpty() ? QString() : u": "_s + control.reason));
+    heartbeat(); // the node's row shows the new state at once
 }
 
 void ClusterNode::fenceIfSilent()

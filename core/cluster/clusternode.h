@@ -14,6 +14,7 @@ namespace Yard {
 
 class HandlerRegistry;
 struct ClaimedRun;
+struct ClusterControl;
 
 struct ClusterNodeOptions
 {
@@ -78,6 +79,8 @@ protected:
 
 private:
     void cycle();
+    void onNewRuns();
+    void applyControl(const ClusterControl &control);
     void heartbeat();
     void fenceIfSilent();
     void claimMore();

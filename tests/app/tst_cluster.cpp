@@ -410,6 +410,23 @@ private Q_SLOTS:
                  0);
     }
 
+    void newWorkIsClaimedAtOnce()
+    {
+        // A cycle of 5 s: without LISTEN/NOTIFY a submit would wait up to 5 s for a claim.
+        const qint64 node = startNode(30000, 5000);
+        QVERIFY(node);
+        QTest::qWait(300); // the node's first cycle has run: the next one is 5 s away
+        Ctl c = yardctl(0, {u"submit"_s, u"--session"_s, u"fast"_s, u"--text"_s, u"now"_s, u"--payload"_s,
+                            u"{\"duration_ms\": 10, \"distribution\": \"fixed\", \"steps\": 1}"_s});
+        QCOMPARE(c.exitCode, 0);
+        QElapsedTimer took;
+        took.start();
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'fast' AND state = 'completed'"_s), 1,
+                                  3000);
+        qInfo("a submit on an idle node completed %lld ms later (cycle 5000 ms)", qlonglong(took.elapsed()));
+        QCOMPARE(scalar(u"SELECT claimed FROM nodes WHERE id = %1"_s.arg(node)), 1);
+    }
+
     void leavingNodeGivesItsRunsBack()
     {
         QVERIFY(!m_db->setLane(u"default"_s, 16, false, u"test"_s).isError());
