@@ -103,7 +103,7 @@ QStringList ClusterCommands::names()
 {
     return {u"ping"_s,      u"status"_s,      u"stats"_s,       u"pause"_s,       u"resume"_s,
             u"drain"_s,     u"submit"_s,      u"sessions.list"_s, u"runs.list"_s, u"runs.cancel"_s,
-            u"runs.requeue"_s, u"lanes.list"_s, u"lanes.set"_s,  u"nodes.list"_s};
+            u"runs.requeue"_s, u"runs.retry"_s, u"lanes.list"_s, u"lanes.set"_s, u"nodes.list"_s};
 }
 
 Expected<ClusterDb *> ClusterCommands::db()
@@ -196,7 +196,7 @@ Expected<QJsonValue> ClusterCommands::dispatch(const QString &user, const Reques
     if (c == u"ping")
         return QJsonValue(QJsonObject{{u"pong"_s, true}, {u"cluster"_s, true}, {u"node"_s, m_node}});
     if (!names().contains(c)) {
-        static const QStringList engineOnly{u"task.create"_s, u"cycles"_s,     u"runs.retry"_s,  u"runs.recover"_s,
+        static const QStringList engineOnly{u"task.create"_s, u"cycles"_s,     u"runs.recover"_s,
                                             u"runs.ack"_s,    u"jobs.list"_s,  u"jobs.create"_s, u"jobs.update"_s,
                                             u"jobs.enable"_s, u"jobs.disable"_s, u"jobs.run"_s,  u"jobs.delete"_s,
                                             u"events.subscribe"_s};
@@ -284,6 +284,30 @@ Expected<QJsonValue> ClusterCommands::dispatch(const QString &user, const Reques
         lane.limit = int(limit.value());
         lane.paused = paused.value();
         return QJsonValue(laneJson(lane));
+    }
+    if (c == u"runs.retry") {
+        Expected<QVector<qint64>> ids = runIds(r);
+        Expected<QString> reason = p.string(u"reason"_s);
+        Expected<bool> dryRun = p.boolean(u"dry_run"_s, false);
+        if (Error e = firstError(ids, reason, dryRun); e.isError())
+            return e;
+        if (dryRun.value())
+            return QJsonValue(QJsonObject{{u"dry_run"_s, true}, {u"matches"_s, int(ids.value().size())}, {u"more"_s, false}});
+        const QString who = reason.value().isEmpty() ? actor : u"%1 (%2)"_s.arg(actor, reason.value());
+        QJsonArray created, errors;
+        for (qint64 id : ids.value()) {
+            Expected<qint64> run = cluster->retryRun(id, who);
+            if (!run)
+                return run.error();
+            if (run.value())
+                created.append(run.value());
+            else if (errors.size() < 20)
+                errors.append(QJsonObject{{u"run"_s, id}, {u"error"_s, u"not failed or cancelled"_s}});
+        }
+        return QJsonValue(QJsonObject{{u"done"_s, int(created.size())},
+                                      {u"failed"_s, int(ids.value().size() - created.size())},
+                                      {u"errors"_s, errors},
+                                      {u"created"_s, created}});
     }
     if (c == u"runs.cancel" || c == u"runs.requeue") {
         Expected<QVector<qint64>> ids = runIds(r);

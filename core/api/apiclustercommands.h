@@ -18,7 +18,7 @@ namespace Yard::Api {
 /// is told applies to every node: `pause` on any node stops admission everywhere within one
 /// cycle. Served: ping, status/stats (the cluster: nodes, counts, lanes), pause, resume, drain,
 /// submit (acknowledged once the run's row is committed), sessions.list, runs.list,
-/// runs.cancel, runs.requeue, lanes.list, lanes.set, nodes.list. Jobs, tasks, cycles and the
+/// runs.cancel, runs.requeue, runs.retry, lanes.list, lanes.set, nodes.list. Jobs, tasks, cycles and the
 /// event stream belong to the single-node scheduler and are refused by name.
 class ClusterCommands final : public CommandSet
 {

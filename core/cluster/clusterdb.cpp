@@ -540,6 +540,29 @@ Expected<bool> ClusterDb::requeueRun(qint64 id, const QString &actor)
     return found;
 }
 
+Expected<qint64> ClusterDb::retryRun(qint64 id, const QString &actor)
+{
+    Error error;
+    QSqlQuery *q = prepared(
+        u"WITH src AS (SELECT * FROM runs WHERE id = ? AND state IN ('failed', 'cancelled')), "
+        "ins AS (INSERT INTO runs (session_key, lane, handler, priority, input, payload, max_attempts) "
+        "SELECT session_key, lane, handler, priority, input, payload, max_attempts FROM src "
+        "RETURNING id, pg_notify('yard_runs', '')), "
+        "a AS (INSERT INTO audit (actor, action, detail) SELECT ?, 'run.retry', 'run ' || ? || ' as run ' || ins.id FROM ins) "
+        "SELECT coalesce((SELECT id FROM ins), 0)"_s,
+        &error);
+    if (!q)
+        return error;
+    q->addBindValue(id);
+    q->addBindValue(actor);
+    q->addBindValue(id);
+    if (!q->exec() || !q->next())
+        return failed(*q, u"cannot retry run %1"_s.arg(id));
+    const qint64 created = q->value(0).toLongLong();
+    q->finish();
+    return created;
+}
+
 namespace {
 
 ClusterRunRow runRow(const QSqlQuery &q)
@@ -718,6 +741,11 @@ Expected<ClusterSnapshot> ClusterDb::snapshotOnce(int runLimit)
     while (q.next())
         s.sessions.push_back({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
                               q.value(3).toInt(), timeAt(q.value(4))});
+    if (!run(u"SELECT id, at, actor, action, detail FROM audit ORDER BY id DESC LIMIT 200"_s))
+        return fail(u"cannot read the audit log"_s);
+    while (q.next())
+        s.audit.push_back({q.value(0).toLongLong(), timeAt(q.value(1)), q.value(2).toString(), q.value(3).toString(),
+                           q.value(4).toString()});
     if (!run(u"COMMIT"_s))
         return fail(u"cannot finish reading the cluster"_s);
     return s;

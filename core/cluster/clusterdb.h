@@ -127,6 +127,16 @@ struct ClusterSessionRow
     QDateTime lastRunAt;
 };
 
+/// An operator action on the cluster (SPEC E2), from whichever console or node API took it.
+struct ClusterAuditRow
+{
+    qint64 id = 0;
+    QDateTime at;
+    QString actor;
+    QString action;
+    QString detail;
+};
+
 /// Everything the console shows of a cluster, read in one transaction.
 struct ClusterSnapshot
 {
@@ -137,6 +147,7 @@ struct ClusterSnapshot
     QVector<ClusterRunRow> runs;      ///< running first, then the newest
     QVector<ClusterRunRow> attention; ///< needs_attention, newest first
     QVector<ClusterSessionRow> sessions;
+    QVector<ClusterAuditRow> audit; ///< newest first
     qint64 queued = 0;
     qint64 running = 0;
     qint64 needsAttention = 0;
@@ -198,6 +209,9 @@ public:
     /// Returns true when the run was found cancellable (queued: cancelled now; running: asked).
     Expected<bool> cancelRun(qint64 id, const QString &actor);
     Expected<bool> requeueRun(qint64 id, const QString &actor);
+    /// A new run with a failed or cancelled run's session, lane, handler, priority, input and
+    /// payload; returns its id, or 0 when the run is neither.
+    Expected<qint64> retryRun(qint64 id, const QString &actor);
 
     Expected<ClusterSnapshot> snapshot(int runLimit = 300);
     /// Runs newest first below `before` (0: from the newest), filtered by state (any of),

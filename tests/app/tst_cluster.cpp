@@ -489,6 +489,17 @@ private Q_SLOTS:
         QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-3' AND state = 'completed'"_s), 1);
         QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM nodes WHERE state = 'draining'"_s), 2, 5000);
         QCOMPARE(yardctl(0, {u"resume"_s}).exitCode, 0);
+        // A run that fails for good is retried as a new run.
+        c = yardctl(0, {u"submit"_s, u"--session"_s, u"ops-4"_s, u"--text"_s, u"doomed"_s, u"--payload"_s,
+                        u"{\"duration_ms\": 5, \"steps\": 1, \"fail_p\": 1, \"retryable\": false}"_s});
+        QCOMPARE(c.exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-4' AND state = 'failed'"_s), 1,
+                                  10000);
+        const qint64 doomed = scalar(u"SELECT id FROM runs WHERE session_key = 'ops-4'"_s);
+        c = yardctl(1, {u"runs"_s, u"retry"_s, QString::number(doomed), u"--reason"_s, u"fixed upstream"_s});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.out + c.err));
+        QCOMPARE(scalar(u"SELECT count(*) FROM runs WHERE session_key = 'ops-4'"_s), 2);
+        QCOMPARE(scalar(u"SELECT count(*) FROM audit WHERE action = 'run.retry'"_s), 1);
         // What only the single-node scheduler has is refused by name, not half-done.
         c = yardctl(0, {u"jobs"_s, u"list"_s});
         QVERIFY(c.exitCode != 0);

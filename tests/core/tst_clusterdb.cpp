@@ -332,6 +332,19 @@ private Q_SLOTS:
         QVERIFY(!m_db->cancelRun(queued, u"op"_s).value()); // nothing left to cancel
     }
 
+    void retryMakesANewRunOfAFailedOne()
+    {
+        const auto runs = submit({u"a"_s, u"b"_s});
+        QVERIFY(!m_db->exec(u"UPDATE runs SET state = 'failed', input = 'again', lane = 'gpu' WHERE id = %1"_s.arg(runs[0]))
+                     .isError());
+        const qint64 created = m_db->retryRun(runs[0], u"op"_s).value();
+        QVERIFY(created > runs[1]);
+        QCOMPARE(scalar(u"SELECT session_key || ' ' || lane || ' ' || input || ' ' || state FROM runs WHERE id = %1"_s.arg(created)),
+                 u"a gpu again queued"_s);
+        QCOMPARE(m_db->retryRun(runs[1], u"op"_s).value(), 0); // queued: nothing to retry
+        QCOMPARE(scalar(u"SELECT action || ' ' || detail FROM audit"_s), u"run.retry run %1 as run %2"_s.arg(runs[0]).arg(created));
+    }
+
     void stoppedNodeGivesRunsBack()
     {
         const auto runs = submit({u"a"_s});

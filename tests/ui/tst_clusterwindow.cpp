@@ -131,6 +131,14 @@ private Q_SLOTS:
         QCOMPARE(runsView->model()->rowCount(), 3);
         monitor.resume();
         QTRY_VERIFY(!window.shown().control.paused);
+        // Every action is in the audit tab, with who took it.
+        QTableView *audit = table(window, 5);
+        QTRY_COMPARE(audit->model()->rowCount(), 4); // lane set, pause, cancel, resume
+        QStringList actions;
+        for (int r = 0; r < audit->model()->rowCount(); ++r)
+            actions << cell(audit, r, 2);
+        QVERIFY2(actions.contains(u"scheduler.pause"_s) && actions.contains(u"run.cancel"_s), qPrintable(actions.join(u',')));
+        QCOMPARE(cell(audit, 0, 1).startsWith(u"console:test"_s), true);
 
         // Read-only: every action that writes is off.
         window.setReadOnly(true);

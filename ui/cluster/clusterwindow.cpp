@@ -125,6 +125,7 @@ ClusterWindow::ClusterWindow(ClusterMonitor *monitor, ClusterNode *node, QWidget
                                          tr("State"), tr("Attempt"), tr("Node"), tr("Lease left"), tr("Queued"),
                                          tr("Error")},
                                         this))
+    , m_audit(new ClusterTableModel({tr("When"), tr("Who"), tr("Action"), tr("Detail")}, this))
     , m_pauseAction(new QAction(tr("&Pause cluster…"), this))
     , m_drainAction(new QAction(tr("&Drain cluster…"), this))
     , m_cancelAction(new QAction(tr("&Cancel runs…"), this))
@@ -263,6 +264,7 @@ ClusterWindow::ClusterWindow(ClusterMonitor *monitor, ClusterNode *node, QWidget
     connect(m_lanesView, &QTableView::doubleClicked, this, &ClusterWindow::editLane);
     addTable(m_sessions, tr("&Sessions"), tr("Sessions"));
     m_attentionView = addTable(m_attention, tr("Needs &attention"), tr("Needs attention"));
+    addTable(m_audit, tr("A&udit"), tr("Audit log"))->sortByColumn(0, Qt::DescendingOrder);
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto *go = new QAction(this);
         go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
@@ -317,7 +319,7 @@ QTableView *ClusterWindow::addTable(ClusterTableModel *model, const QString &tit
 
 void ClusterWindow::showTab(const QString &name)
 {
-    static const QStringList names{u"nodes"_s, u"runs"_s, u"lanes"_s, u"sessions"_s, u"attention"_s};
+    static const QStringList names{u"nodes"_s, u"runs"_s, u"lanes"_s, u"sessions"_s, u"attention"_s, u"audit"_s};
     const int i = int(names.indexOf(name));
     if (i >= 0)
         m_tabs->setCurrentIndex(i);
@@ -445,6 +447,16 @@ void ClusterWindow::apply(const ClusterSnapshot &s)
         sessions << row;
     }
     m_sessions->setRows(sessions);
+
+    QVector<ClusterRow> audit;
+    for (const ClusterAuditRow &a : s.audit) {
+        ClusterRow row;
+        row.key = QString::number(a.id);
+        row.texts = {a.at.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s), a.actor, a.action, a.detail};
+        row.sortValues = {a.id, {}, {}, {}};
+        audit << row;
+    }
+    m_audit->setRows(audit);
 
     const QString clusterState = s.control.draining ? tr("draining") : s.control.paused ? tr("paused") : tr("running");
     const QStringList values{u"%1 / %2"_s.arg(alive).arg(s.nodes.size()), QString::number(s.running),

@@ -38,7 +38,7 @@ public:
     void setReadOnly(bool readOnly);
     /// The newest snapshot shown (tests).
     const ClusterSnapshot &shown() const { return m_snapshot; }
-    /// Shows a tab by name: nodes, runs, lanes, sessions, attention (tests, screenshots).
+    /// Shows a tab by name: nodes, runs, lanes, sessions, attention, audit (tests, screenshots).
     void showTab(const QString &name);
     /// Filters the Runs tab: text anywhere in a row, and a state (empty: all).
     void setRunFilter(const QString &text, const QString &state = {});
@@ -72,6 +72,7 @@ private:
     ClusterTableModel *m_lanes;
     ClusterTableModel *m_sessions;
     ClusterTableModel *m_attention;
+    ClusterTableModel *m_audit;
     QTableView *m_runsView = nullptr;
     QLineEdit *m_runSearch = nullptr;
     QComboBox *m_runState = nullptr;
