@@ -82,6 +82,19 @@ struct ClusterNode::Private
     mutable QMutex statsMutex;
     ClusterNodeStats stats;
 
+    /// Stops a run here: cancels it, and one waiting for its next step ends at once (nothing
+    /// would wake it before the step's time). Returns false if it was stopped already.
+    bool stopRun(Live &l)
+    {
+        if (l.ticket->cancelled.exchange(true))
+            return false;
+        if (!l.executing) {
+            l.ticket->outcome = Outcome::failure(QStringLiteral("stopped between steps"), ErrorCode::RunCancelled);
+            inbox->push(l.ticket->finishedItem());
+        }
+        return true;
+    }
+
     QString stateName() const
     {
         return stopping ? u"stopping"_s : draining ? u"draining"_s : paused ? u"paused"_s : u"running"_s;
@@ -227,7 +240,7 @@ void ClusterNode::stop(int graceMs)
             }
             for (auto &[id, l] : d->live) {
                 l.stoppedByShutdown = true;
-                l.ticket->cancelled.store(true);
+                d->stopRun(l);
             }
             delete d->heartbeatTimer;
             d->heartbeatTimer = nullptr;
@@ -341,7 +354,7 @@ void ClusterNode::fenceIfSilent()
     for (auto &[id, l] : d->live) {
         if (!l.leaseLost) {
             l.leaseLost = true;
-            l.ticket->cancelled.store(true);
+            d->stopRun(l);
             ++lost;
         }
     }
@@ -382,12 +395,12 @@ void ClusterNode::heartbeat()
         if (it == d->live.end() || kept.contains(id))
             continue;
         it->second.leaseLost = true;
-        it->second.ticket->cancelled.store(true);
+        d->stopRun(it->second);
         ++lost;
     }
     for (qint64 id : cancelRequested) {
         auto it = d->live.find(id);
-        if (it != d->live.end() && !it->second.ticket->cancelled.exchange(true))
+        if (it != d->live.end() && d->stopRun(it->second))
             qCInfo(lcNode, "run %lld: cancelled by an operator", id);
     }
     QMutexLocker lock(&d->statsMutex);
@@ -474,8 +487,10 @@ void ClusterNode::drainInbox()
             ++t.step;
             QTimer::singleShot(qMax<qint64>(0, o.delayMs), this, [this, id = item.runId] {
                 auto again = d->live.find(id);
-                if (again == d->live.end())
-                    return; // its next step runs even while stopping: the grace period is for that
+                // Its next step runs even while stopping (the grace period is for that), but not
+                // once it was stopped: stopRun() ended it already.
+                if (again == d->live.end() || again->second.ticket->cancelled.load())
+                    return;
                 again->second.executing = true;
                 d->pool.start(again->second.ticket.get());
             });

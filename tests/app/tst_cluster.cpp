@@ -372,7 +372,8 @@ private Q_SLOTS:
         CutProxy proxy(quint16(m_server.port()));
         QVERIFY(proxy.listen());
         const int leaseMs = 1500;
-        QVERIFY(submit(200, 20, 1200));
+        const int total = 40; // eight sessions of five runs
+        QVERIFY(submit(total, 20, 2500)); // runs longer than the lease: the cut catches them in flight
         const qint64 cutOff = startNode(leaseMs, 50, 64, m_server.url().replace(QString::number(m_server.port()),
                                                                                  QString::number(proxy.port())));
         QVERIFY(cutOff);
@@ -396,8 +397,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(scalar(u"SELECT count(*) FROM run_attempts WHERE outcome = 'refused' AND node_id = %1"_s
                                             .arg(cutOff)) >= 1,
                                  20000);
-        QVERIFY2(waitAllEnded(200, 120000), "the cluster did not finish the work");
-        checkInvariants(200, 16, 4);
+        QVERIFY2(waitAllEnded(total, 120000), "the cluster did not finish the work");
+        checkInvariants(total, 16, 4);
         // What the cut-off node ran past its lease it ended within a lease (plus a cycle and a
         // worker's step) of losing the network: it did not keep going beside the new attempt.
         const qint64 lastEnd = scalar(u"SELECT coalesce(max(ended_us), 0) FROM run_attempts WHERE outcome = 'refused' "
