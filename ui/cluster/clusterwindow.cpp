@@ -501,6 +501,8 @@ void ClusterWindow::apply(const ClusterSnapshot &s)
             }
         }
         m_lanesView->setColumnWidth(1, 220);
+        for (QTableView *view : {m_runsView, m_attentionView}) // room for "2 of 3 · recovered"
+            view->setColumnWidth(6, qMax(view->columnWidth(6), view->fontMetrics().horizontalAdvance(u"22 of 33 · recovered"_s)));
     }
     m_statusRead->setText(tr("Read at %1").arg(timeText(s.readAt)));
     m_statusRead->setToolTip(tr("The console reads the cluster every second on its own connection"));
