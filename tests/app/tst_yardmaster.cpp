@@ -372,6 +372,14 @@ void tst_Yardmaster::fullDiskPausesThenShutdownReportsWhatWasLost()
     p.start(binary(), {u"--headless"_s, u"--db"_s, db, u"--demo"_s});
     QByteArray err;
     QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("scheduler paused: store write failed:"), 30000);
+    // Take every byte left, so the writer's retries (which fold the WAL into the database and can
+    // free a little room) cannot succeed before the shutdown: what was accepted stays unwritten.
+    {
+        QFile more(mount + u"/filler2"_s);
+        QVERIFY(more.open(QIODevice::WriteOnly));
+        const QByteArray small(512, 'x');
+        while (more.write(small) == small.size() && more.flush()) {}
+    }
     p.terminate();
     QVERIFY(p.waitForFinished(20000));
     err += p.readAllStandardError();
