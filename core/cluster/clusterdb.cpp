@@ -706,7 +706,7 @@ Expected<ClusterSnapshot> ClusterDb::snapshotOnce(int runLimit)
         return fail(u"cannot read the lanes"_s);
     while (q.next()) {
         ClusterLaneRow l{q.value(0).toString(), q.value(1).toInt(), q.value(2).toBool(), q.value(3).toInt(),
-                         q.value(4).toInt()};
+                         q.value(4).toInt(), {}};
         s.running += l.running;
         s.queued += l.queued;
         s.lanes.push_back(l);
