@@ -226,6 +226,12 @@ private:
     ClusterDb(ClusterUrl url, QString connectionName);
     Error ensureOpen();
     QSqlQuery *prepared(const QString &sql, Error *error);
+    /// prepared() with `binds` bound in order.
+    QSqlQuery *bound(const QString &sql, const QVariantList &binds, Error *error);
+    /// One prepared statement with its values bound in order; `what` starts the error.
+    Error run(const QString &sql, const QVariantList &binds, const QString &what);
+    /// The same, answering the first column of the first row.
+    Expected<QVariant> value(const QString &sql, const QVariantList &binds, const QString &what);
     Error failed(QSqlQuery &q, const QString &what);
     Expected<ClusterSnapshot> snapshotOnce(int runLimit);
     Expected<QVector<ClusterRunRow>> runsOnce(const QStringList &states, const QString &session, const QString &lane,

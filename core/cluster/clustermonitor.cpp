@@ -99,100 +99,88 @@ void ClusterMonitor::refresh()
     });
 }
 
-void ClusterMonitor::pause(const QString &reason)
+void ClusterMonitor::act(std::function<Expected<QString>(ClusterDb &)> action)
 {
-    onWorker([this, reason] {
+    onWorker([this, action = std::move(action)] {
         QString error;
         ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        const Error e = db ? db->setControl(true, false, reason, m_actor) : Error::make(ErrorCode::StoreFailed, error);
-        Q_EMIT actionDone(e.isError() ? e.message : tr("Cluster paused: no node starts a run until it is resumed"),
-                          !e.isError());
+        const Expected<QString> done = db ? action(*db) : Expected<QString>(Error::make(ErrorCode::StoreFailed, error));
+        Q_EMIT actionDone(done ? done.value() : done.error().message, bool(done));
     });
     refresh();
+}
+
+namespace {
+
+/// The message of an action that answers nothing but success or an error.
+Expected<QString> said(const Error &e, const QString &message)
+{
+    if (e.isError())
+        return e;
+    return message;
+}
+
+} // namespace
+
+void ClusterMonitor::pause(const QString &reason)
+{
+    act([this, reason](ClusterDb &db) {
+        return said(db.setControl(true, false, reason, m_actor),
+                    tr("Cluster paused: no node starts a run until it is resumed"));
+    });
 }
 
 void ClusterMonitor::resume()
 {
-    onWorker([this] {
-        QString error;
-        ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        const Error e = db ? db->setControl(false, false, {}, m_actor) : Error::make(ErrorCode::StoreFailed, error);
-        Q_EMIT actionDone(e.isError() ? e.message : tr("Cluster resumed"), !e.isError());
-    });
-    refresh();
+    act([this](ClusterDb &db) { return said(db.setControl(false, false, {}, m_actor), tr("Cluster resumed")); });
 }
 
 void ClusterMonitor::drain(const QString &reason)
 {
-    onWorker([this, reason] {
-        QString error;
-        ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        const Error e = db ? db->setControl(false, true, reason, m_actor) : Error::make(ErrorCode::StoreFailed, error);
-        Q_EMIT actionDone(e.isError() ? e.message
-                                      : tr("Cluster draining: no node starts a run; running ones finish"),
-                          !e.isError());
+    act([this, reason](ClusterDb &db) {
+        return said(db.setControl(false, true, reason, m_actor),
+                    tr("Cluster draining: no node starts a run; running ones finish"));
     });
-    refresh();
+}
+
+void ClusterMonitor::onEachRun(const QVector<qint64> &runs, const QString &reason,
+                               Expected<bool> (ClusterDb::*action)(qint64, const QString &),
+                               std::function<QString(int)> done)
+{
+    act([this, runs, reason, action, done = std::move(done)](ClusterDb &db) -> Expected<QString> {
+        const QString who = reason.isEmpty() ? m_actor : u"%1 (%2)"_s.arg(m_actor, reason);
+        int acted = 0;
+        for (qint64 id : runs) {
+            const Expected<bool> r = (db.*action)(id, who);
+            if (!r)
+                return r.error();
+            acted += r.value() ? 1 : 0;
+        }
+        return done(acted);
+    });
 }
 
 void ClusterMonitor::cancel(const QVector<qint64> &runs, const QString &reason)
 {
-    onWorker([this, runs, reason] {
-        QString error;
-        ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        int done = 0;
-        for (qint64 id : runs) {
-            if (!db)
-                break;
-            auto r = db->cancelRun(id, reason.isEmpty() ? m_actor : u"%1 (%2)"_s.arg(m_actor, reason));
-            if (!r) {
-                error = r.error().message;
-                break;
-            }
-            done += r.value() ? 1 : 0;
-        }
-        Q_EMIT actionDone(!error.isEmpty() ? error
-                                           : tr("Cancelled %n run(s); running ones stop at their node's next heartbeat",
-                                                nullptr, done),
-                          error.isEmpty());
+    onEachRun(runs, reason, &ClusterDb::cancelRun, [](int n) {
+        return tr("Cancelled %n run(s); running ones stop at their node's next heartbeat", nullptr, n);
     });
-    refresh();
 }
 
 void ClusterMonitor::requeue(const QVector<qint64> &runs, const QString &reason)
 {
-    onWorker([this, runs, reason] {
-        QString error;
-        ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        int done = 0;
-        for (qint64 id : runs) {
-            if (!db)
-                break;
-            auto r = db->requeueRun(id, reason.isEmpty() ? m_actor : u"%1 (%2)"_s.arg(m_actor, reason));
-            if (!r) {
-                error = r.error().message;
-                break;
-            }
-            done += r.value() ? 1 : 0;
-        }
-        Q_EMIT actionDone(!error.isEmpty() ? error : tr("Requeued %n run(s)", nullptr, done), error.isEmpty());
-    });
-    refresh();
+    onEachRun(runs, reason, &ClusterDb::requeueRun, [](int n) { return tr("Requeued %n run(s)", nullptr, n); });
 }
 
 void ClusterMonitor::setLane(const QString &name, int limit, bool paused)
 {
-    onWorker([this, name, limit, paused] {
-        QString error;
-        ClusterDb *db = static_cast<MonitorWorker *>(m_worker)->connection(&error);
-        const Error e = db ? db->setLane(name, limit, paused, m_actor) : Error::make(ErrorCode::StoreFailed, error);
-        Q_EMIT actionDone(e.isError() ? e.message : tr("Lane %1: limit %2 on the whole cluster%3")
-                                                          .arg(name)
-                                                          .arg(limit)
-                                                          .arg(paused ? tr(", paused") : QString()),
-                          !e.isError());
+    act([this, name, limit, paused](ClusterDb &db) {
+        return said(db.setLane(name, limit, paused, m_actor),
+                    tr("Lane %1: limit %2 on the whole cluster%3")
+                        .arg(name)
+                        .arg(limit)
+                        .arg(paused ? tr(", paused") : QString()));
     });
-    refresh();
 }
 
 } // namespace Yard

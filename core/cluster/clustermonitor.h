@@ -42,6 +42,12 @@ Q_SIGNALS:
 
 private:
     void onWorker(std::function<void()> fn);
+    /// Runs an operator action on the monitor's connection; its message (or error) comes back
+    /// as actionDone, and the cluster is read again.
+    void act(std::function<Expected<QString>(ClusterDb &)> action);
+    /// `action` on each run (as the actor, with the reason); `done` words how many it acted on.
+    void onEachRun(const QVector<qint64> &runs, const QString &reason,
+                   Expected<bool> (ClusterDb::*action)(qint64, const QString &), std::function<QString(int)> done);
 
     ClusterUrl m_url;
     QString m_actor;

@@ -120,13 +120,13 @@ class TestCluster : public QObject
         node.process->start(QStringLiteral(YARDMASTER_BINARY),
                             {u"--headless"_s, u"--db"_s, url.isEmpty() ? m_server.url() : url, u"--socket"_s,
                              node.socketPath});
-        QElapsedTimer waited;
-        waited.start();
         QByteArray out;
-        while (!out.contains('\n') && waited.elapsed() < 20000 && node.process->state() != QProcess::NotRunning) {
-            QTest::qWait(20); // the event loop runs: a proxy in this process keeps forwarding
+        // qWaitFor keeps the event loop running: a proxy in this process keeps forwarding.
+        const bool said = QTest::qWaitFor([&] {
             out += node.process->readAllStandardOutput();
-        }
+            return out.contains('\n') || node.process->state() == QProcess::NotRunning;
+        }, 20000);
+        Q_UNUSED(said); // the line itself is checked below
         const QRegularExpressionMatch m =
             QRegularExpression(u"cluster node (\\d+) running"_s).match(QString::fromUtf8(out));
         if (!m.hasMatch()) {
@@ -198,15 +198,10 @@ class TestCluster : public QObject
     }
     bool waitAllEnded(qint64 total, int timeoutMs)
     {
-        QElapsedTimer waited;
-        waited.start();
-        while (waited.elapsed() < timeoutMs) {
-            if (scalar(u"SELECT count(*) FROM runs WHERE state IN ('completed', 'failed', 'needs_attention', 'cancelled')"_s)
-                == total)
-                return true;
-            QTest::qWait(100);
-        }
-        return false;
+        return QTest::qWaitFor([&] {
+            return scalar(u"SELECT count(*) FROM runs WHERE state IN ('completed', 'failed', 'needs_attention', 'cancelled')"_s)
+                   == total;
+        }, timeoutMs);
     }
     /// The cluster-wide invariants, from what every node recorded of every attempt.
     void checkInvariants(qint64 total, int defaultLimit, int gpuLimit)

@@ -67,13 +67,8 @@ class TestClusterDb : public QObject
     int sweepUntilSome()
     {
         int swept = 0;
-        QElapsedTimer waited;
-        waited.start();
-        while (swept == 0 && waited.elapsed() < 5000) {
-            swept = sweep();
-            if (swept == 0)
-                QTest::qWait(20);
-        }
+        if (!QTest::qWaitFor([&] { return (swept = sweep()) != 0; }, 5000))
+            return 0;
         return swept;
     }
     QString scalar(const QString &sql)
